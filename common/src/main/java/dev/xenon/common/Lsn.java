@@ -1,5 +1,8 @@
 package dev.xenon.common;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * A position in the write-ahead log: an unsigned 64-bit byte offset, printed as Postgres prints it,
  * {@code 16/B374D848} (high and low 32 bits in upper-case hex).
@@ -25,6 +28,7 @@ public record Lsn(long value) implements Comparable<Lsn> {
      *
      * @throws IllegalArgumentException with a message naming the bad text
      */
+    @JsonCreator
     public static Lsn parse(String text) {
         if (text == null) {
             throw new IllegalArgumentException("LSN is missing");
@@ -109,6 +113,7 @@ public record Lsn(long value) implements Comparable<Lsn> {
         return Long.compareUnsigned(value, other.value);
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return String.format("%X/%X", value >>> 32, value & 0xFFFFFFFFL);

@@ -1,5 +1,8 @@
 package dev.xenon.common;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** Identifies a project's storage: 32 hex characters, as Neon prints it. Parse and {@link #toString} round-trip. */
 public record TenantId(String value) {
 
@@ -7,6 +10,7 @@ public record TenantId(String value) {
         value = HexId.validate("tenant id", value);
     }
 
+    @JsonCreator
     public static TenantId parse(String text) {
         return new TenantId(text);
     }
@@ -15,6 +19,7 @@ public record TenantId(String value) {
         return new TenantId(HexId.random());
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return value;

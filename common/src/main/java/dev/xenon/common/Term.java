@@ -1,10 +1,13 @@
 package dev.xenon.common;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /**
  * A compute generation on a timeline. WAL nodes accept WAL only from the compute of their current
  * term; a new compute first makes a majority accept a higher term, which fences every older one.
  */
-public record Term(long value) implements Comparable<Term> {
+public record Term(@JsonValue long value) implements Comparable<Term> {
 
     public static final Term ZERO = new Term(0);
 
@@ -14,6 +17,7 @@ public record Term(long value) implements Comparable<Term> {
         }
     }
 
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
     public static Term of(long value) {
         return new Term(value);
     }

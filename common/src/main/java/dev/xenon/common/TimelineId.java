@@ -1,5 +1,8 @@
 package dev.xenon.common;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
 /** Identifies a branch's history: 32 hex characters, as Neon prints it. Parse and {@link #toString} round-trip. */
 public record TimelineId(String value) {
 
@@ -7,6 +10,7 @@ public record TimelineId(String value) {
         value = HexId.validate("timeline id", value);
     }
 
+    @JsonCreator
     public static TimelineId parse(String text) {
         return new TimelineId(text);
     }
@@ -15,6 +19,7 @@ public record TimelineId(String value) {
         return new TimelineId(HexId.random());
     }
 
+    @JsonValue
     @Override
     public String toString() {
         return value;
