@@ -37,6 +37,9 @@ import java.util.stream.Stream;
  */
 public final class WalQuorumBench {
 
+    /** Every configuration first runs this long unmeasured: JIT, caches and files warm up. */
+    private static final int WARM_UP_SECONDS = 5;
+
     private static final String SYNC_NAMES = "ANY 2 (\"wal-0\", \"wal-1\", \"wal-2\")";
 
     record Result(String config, double tps, double p50Ms, double p99Ms, long transactions) {}
@@ -61,11 +64,18 @@ public final class WalQuorumBench {
         List<List<Result>> all = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             progress("round %d/%d", round, rounds);
-            List<Result> results = new ArrayList<>();
-            results.add(bench.baseline());
-            results.add(bench.pgReceivewal());
-            results.add(bench.walNodes());
-            all.add(results);
+            // Alternate the order per round so drift of a shared machine does not favour one.
+            List<java.util.concurrent.Callable<Result>> configs = List.of(
+                    bench::baseline,
+                    bench::pgReceivewal,
+                    () -> bench.walNodes("inline"),
+                    () -> bench.walNodes("thread"));
+            Result[] results = new Result[configs.size()];
+            for (int k = 0; k < configs.size(); k++) {
+                int i = round % 2 == 1 ? k : configs.size() - 1 - k;
+                results[i] = configs.get(i).call();
+            }
+            all.add(List.of(results));
         }
         String table = table(all, seconds, scale, clients);
         System.out.println(table);
@@ -125,13 +135,17 @@ public final class WalQuorumBench {
         }
     }
 
-    Result walNodes() throws Exception {
+    Result walNodes(String flushMode) throws Exception {
         try (PostgresServer pg = compute(SYNC_NAMES)) {
             Path dir = TestDirectories.create("walnodes");
             List<WalNodeProcess> nodes = new ArrayList<>();
             try {
                 for (int i = 0; i < 3; i++) {
-                    nodes.add(new WalNodeProcess("wal-" + i, dir, JvmProcess.STEADY_STATE));
+                    nodes.add(new WalNodeProcess(
+                            "wal-" + i,
+                            dir,
+                            JvmProcess.STEADY_STATE,
+                            List.of("--xenon.wal-node.flush-mode=" + flushMode)));
                 }
                 CompletableFuture.allOf(nodes.stream()
                                 .map(n -> CompletableFuture.runAsync(n::start))
@@ -147,7 +161,7 @@ public final class WalQuorumBench {
                 election.follow(
                         timeline, result, new ComputeConnection(pg.host(), pg.port(), pg.superuser(), pg.password()));
                 awaitStreaming(pg, 3);
-                return pgbench("3 × Xenon WAL node", pg);
+                return pgbench("3 × Xenon WAL node (flush-mode " + flushMode + ")", pg);
             } finally {
                 nodes.forEach(WalNodeProcess::close);
                 TestDirectories.deleteRecursively(dir);
@@ -166,21 +180,7 @@ public final class WalQuorumBench {
                 .setting("max_wal_size", "2GB")
                 .setting("synchronous_commit", "on")
                 .start();
-        run(
-                List.of(
-                        pg.installation().tool("pgbench").toString(),
-                        "-i",
-                        "-q",
-                        "-s",
-                        Integer.toString(scale),
-                        "-h",
-                        pg.host(),
-                        "-p",
-                        Integer.toString(pg.port()),
-                        "-U",
-                        pg.superuser(),
-                        "postgres"),
-                pg);
+        run(pgbenchCommand(pg, "-i", "-q", "-s", Integer.toString(scale)), pg);
         // Sync standbys only after loading, as a running system would have them.
         try (Connection c = pg.connect();
                 Statement s = c.createStatement()) {
@@ -192,12 +192,25 @@ public final class WalQuorumBench {
     }
 
     private Result pgbench(String config, PostgresServer pg) throws Exception {
+        progress("%s: warm-up, pgbench -T %d", config, WARM_UP_SECONDS);
+        run(
+                pgbenchCommand(
+                        pg,
+                        "-c",
+                        Integer.toString(clients),
+                        "-j",
+                        Integer.toString(Math.min(clients, 2)),
+                        "-T",
+                        Integer.toString(WARM_UP_SECONDS),
+                        "-M",
+                        "prepared"),
+                pg);
         progress("%s: pgbench -c %d -T %d", config, clients, seconds);
         Path logDir = TestDirectories.create("pgbench-log");
         try {
             String output = run(
-                    List.of(
-                            pg.installation().tool("pgbench").toString(),
+                    pgbenchCommand(
+                            pg,
                             "-c",
                             Integer.toString(clients),
                             "-j",
@@ -207,14 +220,7 @@ public final class WalQuorumBench {
                             "-M",
                             "prepared",
                             "-l",
-                            "--log-prefix=" + logDir.resolve("tx"),
-                            "-h",
-                            pg.host(),
-                            "-p",
-                            Integer.toString(pg.port()),
-                            "-U",
-                            pg.superuser(),
-                            "postgres"),
+                            "--log-prefix=" + logDir.resolve("tx")),
                     pg);
             double tps = output.lines()
                     .filter(l -> l.startsWith("tps = "))
@@ -278,6 +284,15 @@ public final class WalQuorumBench {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    /** pgbench with these options against database postgres of {@code pg} as its superuser. */
+    private static List<String> pgbenchCommand(PostgresServer pg, String... options) {
+        List<String> command = new ArrayList<>();
+        command.add(pg.installation().tool("pgbench").toString());
+        command.addAll(List.of(options));
+        command.addAll(List.of("-h", pg.host(), "-p", Integer.toString(pg.port()), "-U", pg.superuser(), "postgres"));
+        return command;
     }
 
     private static String conninfo(PostgresServer pg, String applicationName) {

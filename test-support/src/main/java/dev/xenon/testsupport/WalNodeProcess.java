@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * One WAL node as a child JVM (the wal-node classes must be on the classpath), with its own data
@@ -24,6 +25,11 @@ public final class WalNodeProcess implements AutoCloseable {
 
     /** With explicit JVM options, e.g. {@link JvmProcess#STEADY_STATE} for benchmarks. */
     public WalNodeProcess(String name, Path baseDir, List<String> jvmOptions) {
+        this(name, baseDir, jvmOptions, List.of());
+    }
+
+    /** With JVM options and extra application arguments ({@code --xenon.wal-node.…=…}). */
+    public WalNodeProcess(String name, Path baseDir, List<String> jvmOptions, List<String> extraArgs) {
         this.name = name;
         this.dataDir = baseDir.resolve(name);
         this.port = FreePorts.next();
@@ -31,13 +37,15 @@ public final class WalNodeProcess implements AutoCloseable {
                 name,
                 MAIN_CLASS,
                 jvmOptions,
-                List.of(
-                        "--server.port=" + port,
-                        "--server.address=127.0.0.1",
-                        "--xenon.wal-node.name=" + name,
-                        "--xenon.wal-node.data-dir=" + dataDir,
-                        "--xenon.wal-node.hint-interval=1s",
-                        "--spring.main.banner-mode=off"),
+                java.util.stream.Stream.concat(
+                                Stream.of(
+                                        "--server.port=" + port,
+                                        "--server.address=127.0.0.1",
+                                        "--xenon.wal-node.name=" + name,
+                                        "--xenon.wal-node.data-dir=" + dataDir,
+                                        "--spring.main.banner-mode=off"),
+                                extraArgs.stream())
+                        .toList(),
                 baseDir.resolve(name + ".log"),
                 URI.create("http://127.0.0.1:" + port + "/actuator/health"));
     }

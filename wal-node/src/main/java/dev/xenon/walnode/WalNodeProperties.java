@@ -1,5 +1,6 @@
 package dev.xenon.walnode;
 
+import dev.xenon.walnode.receiver.WalReceiver;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -15,6 +16,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param segmentSize WAL segment size of the computes (Postgres' {@code wal_segment_size})
  * @param reconnectMin first back-off after a lost compute connection; doubles up to
  *     {@code reconnectMax}
+ * @param flushMode who fsyncs and acknowledges received WAL, see {@link WalReceiver.FlushMode}
  */
 @ConfigurationProperties("xenon.wal-node")
 public record WalNodeProperties(
@@ -22,7 +24,8 @@ public record WalNodeProperties(
         @DefaultValue("./data/wal-node") Path dataDir,
         @DefaultValue("16777216") int segmentSize,
         @DefaultValue("100ms") Duration reconnectMin,
-        @DefaultValue("5s") Duration reconnectMax) {
+        @DefaultValue("5s") Duration reconnectMax,
+        @DefaultValue("inline") WalReceiver.FlushMode flushMode) {
 
     public String slotName() {
         return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");

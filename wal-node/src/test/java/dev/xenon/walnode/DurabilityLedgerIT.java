@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -48,14 +47,8 @@ class DurabilityLedgerIT {
 
     @Test
     void everyAcknowledgedCommitIsDurableOnTwoNodesAcrossKillNine() throws Exception {
-        quorum = new WalQuorum();
-        QuorumLogsOnFailure.current = quorum;
-        quorum.startFirstTerm();
-        await().atMost(Duration.ofSeconds(30)).until(() -> quorum.streamingNodes() == 3);
-        try (Connection c = quorum.compute.connect();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE ledger (id bigserial primary key, client int, n int, payload text)");
-        }
+        quorum = WalQuorum.streaming();
+        quorum.execute("CREATE TABLE ledger (id bigserial primary key, client int, n int, payload text)");
 
         ConcurrentLinkedQueue<Long> acked = new ConcurrentLinkedQueue<>();
         AtomicBoolean running = new AtomicBoolean(true);

@@ -40,15 +40,10 @@ class PeerRecoveryIT {
 
     @Test
     void aNodeThatWasDownCatchesUpFromAPeerWithByteIdenticalSegments() throws Exception {
-        quorum = new WalQuorum();
-        QuorumLogsOnFailure.current = quorum;
-        quorum.startFirstTerm();
-        await().atMost(Duration.ofSeconds(30)).until(() -> quorum.streamingNodes() == 3);
-        try (Connection c = quorum.compute.connect();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE t (id serial primary key, payload text)");
-            s.execute("INSERT INTO t (payload) SELECT repeat('a', 100) FROM generate_series(1, 1000)");
-        }
+        quorum = WalQuorum.streaming();
+        quorum.execute(
+                "CREATE TABLE t (id serial primary key, payload text)",
+                "INSERT INTO t (payload) SELECT repeat('a', 100) FROM generate_series(1, 1000)");
         quorum.nodes.get(2).kill();
 
         // A stretch of WAL wal-2 misses, spanning segment boundaries.
@@ -100,10 +95,7 @@ class PeerRecoveryIT {
         // The compute of the new term gets its commits acknowledged by all three.
         quorum.compute.start();
         await().atMost(Duration.ofSeconds(30)).until(() -> quorum.streamingNodes() == 3);
-        try (Connection c = quorum.compute.connect();
-                Statement s = c.createStatement()) {
-            s.execute("INSERT INTO t (payload) VALUES ('after recovery')");
-        }
+        quorum.execute("INSERT INTO t (payload) VALUES ('after recovery')");
 
         // Retention: once the storage node has WAL before `ahead` in S3, whole segments before it go.
         var removed = quorum.clients.get(2).removeBefore(quorum.timeline, ahead);
@@ -120,15 +112,10 @@ class PeerRecoveryIT {
 
     @Test
     void aTornLastWriteIsDetectedAndCutAtRestart() throws Exception {
-        quorum = new WalQuorum();
-        QuorumLogsOnFailure.current = quorum;
-        quorum.startFirstTerm();
-        await().atMost(Duration.ofSeconds(30)).until(() -> quorum.streamingNodes() == 3);
-        try (Connection c = quorum.compute.connect();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE t (id serial primary key, payload text)");
-            s.execute("INSERT INTO t (payload) SELECT repeat('a', 100) FROM generate_series(1, 100)");
-        }
+        quorum = WalQuorum.streaming();
+        quorum.execute(
+                "CREATE TABLE t (id serial primary key, payload text)",
+                "INSERT INTO t (payload) SELECT repeat('a', 100) FROM generate_series(1, 100)");
         quorum.compute.stop();
         var node = quorum.clients.get(0);
         TimelineStatus before = node.status(quorum.timeline);
@@ -171,15 +158,10 @@ class PeerRecoveryIT {
 
     @Test
     void aNodeWhoseWalDiffersFromTheComputesRefusesToExtendOrAcknowledgeIt() throws Exception {
-        quorum = new WalQuorum();
-        QuorumLogsOnFailure.current = quorum;
-        quorum.startFirstTerm();
-        await().atMost(Duration.ofSeconds(30)).until(() -> quorum.streamingNodes() == 3);
-        try (Connection c = quorum.compute.connect();
-                Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE t (id serial primary key, payload text)");
-            s.execute("INSERT INTO t (payload) SELECT repeat('a', 100) FROM generate_series(1, 100)");
-        }
+        quorum = WalQuorum.streaming();
+        quorum.execute(
+                "CREATE TABLE t (id serial primary key, payload text)",
+                "INSERT INTO t (payload) SELECT repeat('a', 100) FROM generate_series(1, 100)");
         var node = quorum.clients.get(0);
         Lsn end = node.status(quorum.timeline).flushLsn();
         quorum.nodes.get(0).kill();
@@ -204,10 +186,7 @@ class PeerRecoveryIT {
         assertThat(status.connected()).isFalse();
 
         // The other two still carry commits; the diverged node appends nothing more.
-        try (Connection c = quorum.compute.connect();
-                Statement s = c.createStatement()) {
-            s.execute("INSERT INTO t (payload) VALUES ('after')");
-        }
+        quorum.execute("INSERT INTO t (payload) VALUES ('after')");
         assertThat(node.status(quorum.timeline).flushLsn()).isEqualTo(end);
         assertThat(quorum.streamingNodes()).isEqualTo(2);
     }

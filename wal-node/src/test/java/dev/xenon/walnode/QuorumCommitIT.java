@@ -23,10 +23,7 @@ class QuorumCommitIT {
 
     @BeforeEach
     void setUp() throws Exception {
-        quorum = new WalQuorum();
-        QuorumLogsOnFailure.current = quorum;
-        quorum.startFirstTerm();
-        await().atMost(Duration.ofSeconds(30)).until(() -> quorum.streamingNodes() == 3);
+        quorum = WalQuorum.streaming();
     }
 
     @AfterEach

@@ -52,6 +52,30 @@ final class WalQuorum implements AutoCloseable {
                 .join();
     }
 
+    /**
+     * A quorum whose first term is elected and whose three nodes all stream from the compute; its
+     * logs are printed if the running test fails.
+     */
+    static WalQuorum streaming() throws SQLException {
+        WalQuorum quorum = new WalQuorum();
+        QuorumLogsOnFailure.current = quorum;
+        quorum.startFirstTerm();
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> quorum.streamingNodes() == 3);
+        return quorum;
+    }
+
+    /** Runs statements on the compute, each committed on its own. */
+    void execute(String... statements) throws SQLException {
+        try (Connection c = compute.connect();
+                Statement s = c.createStatement()) {
+            for (String sql : statements) {
+                s.execute(sql);
+            }
+        }
+    }
+
     ComputeConnection computeConnection() {
         return new ComputeConnection(compute.host(), compute.port(), compute.superuser(), compute.password());
     }

@@ -68,6 +68,16 @@ public final class WalReceiver {
      */
     public record Resume(Lsn from, Lsn end) {}
 
+    /**
+     * Who fsyncs and acknowledges: a flusher thread beside the reader ({@code THREAD}: fsync overlaps
+     * receiving), or the reader itself once no further message is already buffered
+     * ({@code INLINE}: what {@code pg_receivewal --synchronous} does; no thread hand-off).
+     */
+    public enum FlushMode {
+        THREAD,
+        INLINE
+    }
+
     private final String nodeName;
     private final String slotName;
     private final Term term;
@@ -75,6 +85,7 @@ public final class WalReceiver {
     private final Sink sink;
     private final Duration reconnectMin;
     private final Duration reconnectMax;
+    private final FlushMode flushMode;
     private volatile boolean stopped;
     private volatile boolean connected;
     private volatile String lastError;
@@ -89,7 +100,8 @@ public final class WalReceiver {
             ComputeConnection compute,
             Sink sink,
             Duration reconnectMin,
-            Duration reconnectMax) {
+            Duration reconnectMax,
+            FlushMode flushMode) {
         this.nodeName = nodeName;
         this.slotName = slotName;
         this.term = term;
@@ -97,6 +109,7 @@ public final class WalReceiver {
         this.sink = sink;
         this.reconnectMin = reconnectMin;
         this.reconnectMax = reconnectMax;
+        this.flushMode = flushMode;
     }
 
     public synchronized void start() {
@@ -172,8 +185,10 @@ public final class WalReceiver {
                 lastError = null;
                 backoff = reconnectMin.toMillis();
                 log.info("{}: streaming term {} from {} at {}", nodeName, term, compute, resume);
-                flusher = new Flusher(s);
-                flusher.start();
+                if (flushMode == FlushMode.THREAD) {
+                    flusher = new Flusher(s);
+                    flusher.start();
+                }
                 receive(s, flusher, resume.end());
             } catch (DivergedWalException e) {
                 lastError = e.getMessage();
@@ -234,18 +249,31 @@ public final class WalReceiver {
                 }
                 sink.append(start, bytes);
                 sink.computeWalEnd(data.serverWalEnd());
-                flusher.wake();
+                if (flusher != null) {
+                    flusher.wake();
+                } else if (!s.hasBufferedData()) {
+                    flushAndAcknowledge(s);
+                }
             } else if (message instanceof WalMessage.PrimaryKeepalive keepalive) {
                 sink.computeWalEnd(keepalive.serverWalEnd());
                 if (keepalive.replyRequested()) {
-                    flusher.wake();
-                    flusher.replyRequested = true;
+                    if (flusher != null) {
+                        flusher.replyRequested = true;
+                        flusher.wake();
+                    } else {
+                        flushAndAcknowledge(s);
+                    }
                 }
             } else {
                 log.info("{}: compute {} ended the replication stream", nodeName, compute);
                 return;
             }
         }
+    }
+
+    private void flushAndAcknowledge(ReplicationStream s) throws IOException {
+        Lsn flushed = sink.flush();
+        s.sendStatus(sink.writtenEnd(), flushed, flushed, false);
     }
 
     /** The compute's WAL differs from WAL this node already holds: never append or acknowledge it. */
@@ -274,6 +302,7 @@ public final class WalReceiver {
         private final Thread thread;
         private volatile boolean running = true;
         private volatile boolean replyRequested;
+        private volatile boolean parked;
 
         Flusher(ReplicationStream s) {
             this.s = s;
@@ -288,7 +317,9 @@ public final class WalReceiver {
         }
 
         void wake() {
-            LockSupport.unpark(thread);
+            if (parked) {
+                LockSupport.unpark(thread);
+            }
         }
 
         void stopAndJoin() {
@@ -305,7 +336,12 @@ public final class WalReceiver {
             try {
                 while (running) {
                     if (!sink.hasUnflushed() && !replyRequested) {
-                        LockSupport.parkNanos(100_000_000L);
+                        parked = true;
+                        // Re-check after announcing: an append in between must not be missed.
+                        if (!sink.hasUnflushed() && !replyRequested) {
+                            LockSupport.parkNanos(100_000_000L);
+                        }
+                        parked = false;
                         continue;
                     }
                     replyRequested = false;

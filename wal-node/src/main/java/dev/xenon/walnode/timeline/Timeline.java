@@ -344,7 +344,8 @@ public final class Timeline implements WalReceiver.Sink {
                 s.compute(),
                 this,
                 props.reconnectMin(),
-                props.reconnectMax());
+                props.reconnectMax(),
+                props.flushMode());
         receiver = r;
         r.start();
     }
