@@ -33,12 +33,17 @@ import java.util.stream.Stream;
  *
  * <p>Arguments: {@code --seconds N} per configuration (default 30), {@code --scale N} (default 10),
  * {@code --clients N} (default 4), {@code --rounds N} (default 1; configurations alternate per
- * round and results are averaged, to spread drift of a shared machine), {@code --out FILE}.
+ * round and results are averaged, to spread drift of a shared machine), {@code --flush-modes
+ * inline,thread} (WAL node variants, default {@code inline}), {@code --out FILE}.
  */
 public final class WalQuorumBench {
 
-    /** Every configuration first runs this long unmeasured: JIT, caches and files warm up. */
-    private static final int WARM_UP_SECONDS = 5;
+    /**
+     * Every configuration first runs this long unmeasured. A WAL node is a long-running JVM: in its
+     * first ~20 s under load the JIT compiler threads take as much CPU as the receiver itself (JFR,
+     * 2 cores), which on a CPU-bound machine is what a shorter warm-up measures.
+     */
+    private static final int WARM_UP_SECONDS = 20;
 
     private static final String SYNC_NAMES = "ANY 2 (\"wal-0\", \"wal-1\", \"wal-2\")";
 
@@ -60,16 +65,18 @@ public final class WalQuorumBench {
         int clients = intArg(args, "--clients", 4);
         int rounds = intArg(args, "--rounds", 1);
         String out = stringArg(args, "--out", "bench/results/wal-quorum.md");
+        String flushModes = stringArg(args, "--flush-modes", "inline");
         WalQuorumBench bench = new WalQuorumBench(seconds, scale, clients);
         List<List<Result>> all = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             progress("round %d/%d", round, rounds);
             // Alternate the order per round so drift of a shared machine does not favour one.
-            List<java.util.concurrent.Callable<Result>> configs = List.of(
-                    bench::baseline,
-                    bench::pgReceivewal,
-                    () -> bench.walNodes("inline"),
-                    () -> bench.walNodes("thread"));
+            List<java.util.concurrent.Callable<Result>> configs = new ArrayList<>();
+            configs.add(bench::baseline);
+            configs.add(bench::pgReceivewal);
+            for (String mode : flushModes.split(",")) {
+                configs.add(() -> bench.walNodes(mode.strip()));
+            }
             Result[] results = new Result[configs.size()];
             for (int k = 0; k < configs.size(); k++) {
                 int i = round % 2 == 1 ? k : configs.size() - 1 - k;
@@ -144,7 +151,7 @@ public final class WalQuorumBench {
                     nodes.add(new WalNodeProcess(
                             "wal-" + i,
                             dir,
-                            JvmProcess.STEADY_STATE,
+                            jvmOptions("wal-" + i + "-" + flushMode),
                             List.of("--xenon.wal-node.flush-mode=" + flushMode)));
                 }
                 CompletableFuture.allOf(nodes.stream()
@@ -163,7 +170,7 @@ public final class WalQuorumBench {
                 awaitStreaming(pg, 3);
                 return pgbench("3 × Xenon WAL node (flush-mode " + flushMode + ")", pg);
             } finally {
-                nodes.forEach(WalNodeProcess::close);
+                nodes.forEach(WalNodeProcess::stop);
                 TestDirectories.deleteRecursively(dir);
             }
         }
@@ -284,6 +291,21 @@ public final class WalQuorumBench {
             rs.next();
             return rs.getString(1);
         }
+    }
+
+    /**
+     * JVM options of WAL nodes: full JIT; with {@code XENON_BENCH_JFR=DIR} also a Java Flight
+     * Recorder profile per node in DIR (read it with {@code jfr print --events jdk.ExecutionSample}).
+     */
+    private static List<String> jvmOptions(String name) {
+        String jfrDir = System.getenv("XENON_BENCH_JFR");
+        if (jfrDir == null || jfrDir.isBlank()) {
+            return JvmProcess.STEADY_STATE;
+        }
+        List<String> options = new ArrayList<>(JvmProcess.STEADY_STATE);
+        options.add("-XX:StartFlightRecording=settings=profile,filename="
+                + Path.of(jfrDir, name + ".jfr").toAbsolutePath());
+        return options;
     }
 
     /** pgbench with these options against database postgres of {@code pg} as its superuser. */
