@@ -200,35 +200,13 @@ public final class WalQuorumBench {
 
     private Result pgbench(String config, PostgresServer pg) throws Exception {
         progress("%s: warm-up, pgbench -T %d", config, WARM_UP_SECONDS);
-        run(
-                pgbenchCommand(
-                        pg,
-                        "-c",
-                        Integer.toString(clients),
-                        "-j",
-                        Integer.toString(Math.min(clients, 2)),
-                        "-T",
-                        Integer.toString(WARM_UP_SECONDS),
-                        "-M",
-                        "prepared"),
-                pg);
+        run(pgbenchCommand(pg, tpcbOptions(WARM_UP_SECONDS)), pg);
         progress("%s: pgbench -c %d -T %d", config, clients, seconds);
         Path logDir = TestDirectories.create("pgbench-log");
         try {
-            String output = run(
-                    pgbenchCommand(
-                            pg,
-                            "-c",
-                            Integer.toString(clients),
-                            "-j",
-                            Integer.toString(Math.min(clients, 2)),
-                            "-T",
-                            Integer.toString(seconds),
-                            "-M",
-                            "prepared",
-                            "-l",
-                            "--log-prefix=" + logDir.resolve("tx")),
-                    pg);
+            List<String> options = new ArrayList<>(List.of(tpcbOptions(seconds)));
+            options.addAll(List.of("-l", "--log-prefix=" + logDir.resolve("tx")));
+            String output = run(pgbenchCommand(pg, options.toArray(String[]::new)), pg);
             double tps = output.lines()
                     .filter(l -> l.startsWith("tps = "))
                     .map(l -> Double.parseDouble(l.substring(6).split(" ")[0]))
@@ -306,6 +284,16 @@ public final class WalQuorumBench {
         options.add("-XX:StartFlightRecording=settings=profile,filename="
                 + Path.of(jfrDir, name + ".jfr").toAbsolutePath());
         return options;
+    }
+
+    /** tpcb-like with the configured clients for {@code seconds}, prepared statements. */
+    private String[] tpcbOptions(int seconds) {
+        return new String[] {
+            "-c", Integer.toString(clients),
+            "-j", Integer.toString(Math.min(clients, 2)),
+            "-T", Integer.toString(seconds),
+            "-M", "prepared"
+        };
     }
 
     /** pgbench with these options against database postgres of {@code pg} as its superuser. */
