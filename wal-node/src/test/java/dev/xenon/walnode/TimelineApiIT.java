@@ -113,6 +113,14 @@ class TimelineApiIT {
     }
 
     @Test
+    void aWrongMethodKeepsItsStatusInTheSameJsonShape() throws Exception {
+        Answer a = call("POST", "/v1/timeline/" + KNOWN, "{}");
+        assertThat(a.status()).isEqualTo(405);
+        assertThat(a.body().get("code").asString()).isEqualTo("HTTP_405");
+        assertThat(a.body().get("message").asString()).isNotBlank();
+    }
+
+    @Test
     void aTermMustGrowAndAConflictNamesTheCurrentTerm() throws Exception {
         String tl = "/v1/timeline/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
         Answer first = call("PUT", tl + "/term", "{\"term\": 5}");

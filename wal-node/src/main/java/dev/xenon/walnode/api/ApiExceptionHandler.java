@@ -41,6 +41,21 @@ class ApiExceptionHandler {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ApiError.of("NOT_FOUND", e.getMessage()));
     }
 
+    /**
+     * Anything else in the same shape: Spring's own errors (405, 415, …) keep their status; the rest
+     * (an I/O error on the WAL files, a bug) is a 500, logged with its cause.
+     */
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ApiError> unexpected(Exception e) {
+        if (e instanceof org.springframework.web.ErrorResponse framework) {
+            int status = framework.getStatusCode().value();
+            return ResponseEntity.status(status).body(ApiError.of("HTTP_" + status, e.getMessage()));
+        }
+        log.error("request failed", e);
+        return ResponseEntity.status(HttpStatus.INTERNAL_SERVER_ERROR)
+                .body(ApiError.of("INTERNAL", e.getClass().getSimpleName() + ": " + e.getMessage()));
+    }
+
     private static String fieldOf(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof tools.jackson.databind.DatabindException d
