@@ -3,6 +3,7 @@ package dev.xenon.bench;
 import dev.xenon.common.Lsn;
 import dev.xenon.common.Term;
 import dev.xenon.common.TimelineId;
+import dev.xenon.common.postgres.PostgresProcess;
 import dev.xenon.common.walnode.ComputeConnection;
 import dev.xenon.common.walnode.Election;
 import dev.xenon.common.walnode.WalNodeClient;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -314,15 +316,9 @@ public final class WalQuorumBench {
         return java.util.Map.of("PGPASSWORD", pg.password());
     }
 
-    private static String run(List<String> command, PostgresServer pg) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().putAll(env(pg));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException(String.join(" ", command.subList(0, 2)) + " failed:\n" + out);
-        }
-        return out;
+    private static String run(List<String> command, PostgresServer pg) {
+        String tool = Path.of(command.getFirst()).getFileName().toString();
+        return PostgresProcess.runToCompletion(command, env(pg), Duration.ofHours(1), tool);
     }
 
     static String table(List<List<Result>> rounds, int seconds, int scale, int clients) {

@@ -1,16 +1,15 @@
 package dev.xenon.common.postgres;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -134,19 +133,8 @@ public record PostgresInstallation(Path binDir, int majorVersion, String version
     }
 
     private static Optional<String> run(List<String> command) {
-        try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                return Optional.empty();
-            }
-            return Optional.of(new String(out, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
+        return ExternalCommand.tryRun(command, Duration.ofSeconds(10))
+                .filter(ExternalCommand.Result::succeeded)
+                .map(ExternalCommand.Result::output);
     }
 }

@@ -213,18 +213,22 @@ public final class PostgresProcess {
 
     /** Runs a Postgres tool to completion; throws with its output when it fails. */
     public static String runToCompletion(List<String> command, Duration timeout, String what) {
+        return runToCompletion(command, Map.of(), timeout, what);
+    }
+
+    /** As {@link #runToCompletion(List, Duration, String)}, with extra environment variables. */
+    public static String runToCompletion(
+            List<String> command, Map<String, String> environment, Duration timeout, String what) {
         try {
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            byte[] out = p.getInputStream().readAllBytes();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
+            ExternalCommand.Result result = ExternalCommand.run(command, environment, timeout);
+            if (!result.finished()) {
                 throw new PostgresStartException(what + " did not finish within " + timeout);
             }
-            String output = new String(out, StandardCharsets.UTF_8);
-            if (p.exitValue() != 0) {
-                throw new PostgresStartException(what + " failed with exit code " + p.exitValue() + ":\n" + output);
+            if (result.exitCode() != 0) {
+                throw new PostgresStartException(
+                        what + " failed with exit code " + result.exitCode() + ":\n" + result.output());
             }
-            return output;
+            return result.output();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + command.get(0), e);
         } catch (InterruptedException e) {
