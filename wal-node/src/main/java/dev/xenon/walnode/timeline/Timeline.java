@@ -389,15 +389,8 @@ public final class Timeline implements WalReceiver.Sink {
     @Override
     public boolean holds(Lsn start, ByteBuffer data) throws IOException {
         byte[] local = new byte[data.remaining()];
-        int done = 0;
-        while (done < local.length) {
-            int n = segments.read(start.plus(done), local, done, local.length - done);
-            if (n <= 0) {
-                return false;
-            }
-            done += n;
-        }
-        return ByteBuffer.wrap(local).equals(data);
+        return segments.readFully(start, local, 0, local.length) == local.length
+                && ByteBuffer.wrap(local).equals(data);
     }
 
     @Override

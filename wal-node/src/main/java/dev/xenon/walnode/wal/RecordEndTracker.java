@@ -44,16 +44,12 @@ public final class RecordEndTracker {
                 store.segmentSize(),
                 knownEnd,
                 WalScanOptions.defaults().withValidateCrc(validateCrc));
-        Lsn end = knownEnd;
         try {
-            for (var record = scanner.next(limit); record.isPresent(); record = scanner.next(limit)) {
-                end = record.get().end();
-            }
+            knownEnd = lastRecordEnd(scanner, limit);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        knownEnd = end;
-        return end;
+        return knownEnd;
     }
 
     /** The outcome of {@link #recover}: where valid WAL ends, why, and how many bytes follow it. */
@@ -74,16 +70,22 @@ public final class RecordEndTracker {
         Lsn filesEnd = Lsn.of((segments.lastKey() + 1) * store.segmentSize());
         WalRecordScanner scanner =
                 new WalRecordScanner(source(filesEnd), store.segmentSize(), knownEnd, WalScanOptions.defaults());
-        Lsn end = knownEnd;
-        for (var record = scanner.next(filesEnd); record.isPresent(); record = scanner.next(filesEnd)) {
-            end = record.get().end();
-        }
+        Lsn end = lastRecordEnd(scanner, filesEnd);
         knownEnd = end;
         long discarded = lastNonZeroByteEnd(end, filesEnd).minus(end);
         return new Recovery(
                 end,
                 scanner.endReason().map(String::valueOf).orElse("end of data") + " " + scanner.endDetail(),
                 Math.max(0, discarded));
+    }
+
+    /** Reads every complete record up to {@code limit}; the end of the last, or the known end. */
+    private Lsn lastRecordEnd(WalRecordScanner scanner, Lsn limit) throws IOException {
+        Lsn end = knownEnd;
+        for (var record = scanner.next(limit); record.isPresent(); record = scanner.next(limit)) {
+            end = record.get().end();
+        }
+        return end;
     }
 
     private Lsn lastNonZeroByteEnd(Lsn from, Lsn to) throws IOException {
@@ -113,15 +115,7 @@ public final class RecordEndTracker {
             if (!position.isBefore(limit)) {
                 return -1;
             }
-            int want = (int) Math.min(len, limit.minus(position));
-            int total = 0;
-            while (total < want) {
-                int n = store.read(position.plus(total), dst, off + total, want - total);
-                if (n <= 0) {
-                    break;
-                }
-                total += n;
-            }
+            int total = store.readFully(position, dst, off, (int) Math.min(len, limit.minus(position)));
             return total == 0 ? -1 : total;
         };
     }

@@ -224,6 +224,22 @@ public final class SegmentStore implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * Reads {@code len} bytes at {@code position}, across segment files; returns how many were read,
+     * fewer only where a segment file is missing.
+     */
+    public int readFully(Lsn position, byte[] dst, int off, int len) throws IOException {
+        int total = 0;
+        while (total < len) {
+            int n = read(position.plus(total), dst, off + total, len - total);
+            if (n <= 0) {
+                break;
+            }
+            total += n;
+        }
+        return total;
+    }
+
     /** Segment number → file, for every segment file in the directory. */
     public TreeMap<Long, Path> listSegments() throws IOException {
         TreeMap<Long, Path> segments = new TreeMap<>();
