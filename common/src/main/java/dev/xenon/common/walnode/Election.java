@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,24 +56,15 @@ public final class Election {
         Term term = atLeast;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Term proposed = term;
-            List<CompletableFuture<Object>> answers = nodes.stream()
-                    .map(n -> CompletableFuture.supplyAsync(() -> {
-                        try {
-                            return (Object) new Vote(n, n.putTerm(timeline, proposed));
-                        } catch (RuntimeException e) {
-                            return e;
-                        }
-                    }))
-                    .toList();
+            List<Answer<TermResponse>> answers = askAll(nodes, n -> n.putTerm(timeline, proposed));
             List<Vote> votes = new ArrayList<>();
             Term highestSeen = proposed;
             boolean conflict = false;
             List<String> failures = new ArrayList<>();
-            for (CompletableFuture<Object> answer : answers) {
-                Object a = answer.join();
-                if (a instanceof Vote v) {
-                    votes.add(v);
-                } else if (a instanceof WalNodeException e
+            for (Answer<TermResponse> a : answers) {
+                if (a.error() == null) {
+                    votes.add(new Vote(a.node(), a.value()));
+                } else if (a.error() instanceof WalNodeException e
                         && e.status() == 409
                         && e.error().currentTerm() != null) {
                     conflict = true;
@@ -82,7 +74,7 @@ public final class Election {
                     }
                     failures.add(e.getMessage());
                 } else {
-                    failures.add(((RuntimeException) a).getMessage());
+                    failures.add(a.error().getMessage());
                 }
             }
             if (votes.size() >= majority()) {
@@ -131,35 +123,21 @@ public final class Election {
      * from the donor first). Returns the nodes that did; fails unless a majority did.
      */
     public List<WalNodeClient> follow(TimelineId timeline, Result result, ComputeConnection compute) {
-        List<CompletableFuture<Object>> answers = result.votes().stream()
-                .map(v -> CompletableFuture.supplyAsync(() -> {
-                    try {
-                        String donor = v.node() == result.donor()
-                                ? null
-                                : result.donor().baseUrl();
-                        v.node()
-                                .follow(
-                                        timeline,
-                                        new FollowRequest(
-                                                result.term(),
-                                                result.startLsn(),
-                                                result.termHistory(),
-                                                donor,
-                                                compute));
-                        return (Object) v.node();
-                    } catch (RuntimeException e) {
-                        return e;
-                    }
-                }))
-                .toList();
+        List<WalNodeClient> voters = result.votes().stream().map(Vote::node).toList();
+        List<Answer<WalNodeClient>> answers = askAll(voters, n -> {
+            String donor = n == result.donor() ? null : result.donor().baseUrl();
+            n.follow(
+                    timeline,
+                    new FollowRequest(result.term(), result.startLsn(), result.termHistory(), donor, compute));
+            return n;
+        });
         List<WalNodeClient> following = new ArrayList<>();
         List<String> failures = new ArrayList<>();
-        for (CompletableFuture<Object> answer : answers) {
-            Object a = answer.join();
-            if (a instanceof WalNodeClient n) {
-                following.add(n);
+        for (Answer<WalNodeClient> a : answers) {
+            if (a.error() == null) {
+                following.add(a.node());
             } else {
-                failures.add(((RuntimeException) a).getMessage());
+                failures.add(a.error().getMessage());
             }
         }
         if (following.size() < majority()) {
@@ -170,6 +148,23 @@ public final class Election {
             log.warn("timeline {}: some WAL nodes did not follow term {}: {}", timeline, result.term(), failures);
         }
         return following;
+    }
+
+    /** One node's answer to a call made to all of them: a value, or the error it failed with. */
+    private record Answer<T>(WalNodeClient node, T value, RuntimeException error) {}
+
+    /** Makes the call on every node in parallel and waits for all answers. */
+    private static <T> List<Answer<T>> askAll(List<WalNodeClient> nodes, Function<WalNodeClient, T> call) {
+        List<CompletableFuture<Answer<T>>> pending = nodes.stream()
+                .map(n -> CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return new Answer<>(n, call.apply(n), null);
+                    } catch (RuntimeException e) {
+                        return new Answer<T>(n, null, e);
+                    }
+                }))
+                .toList();
+        return pending.stream().map(CompletableFuture::join).toList();
     }
 
     private int majority() {
