@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -24,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>In command mode it runs simple queries and replication commands; {@link #startPhysical}
  * switches it to streaming, after which only the returned {@link ReplicationStream} uses it until
- * that stream ends with {@link WalMessage.EndOfStream#connectionUsable()}.
+ * that stream ends with {@link WalMessage.EndOfStream#connectionUsable()}. {@link #baseBackup}
+ * occupies it until it returns.
  *
  * <p>Thread-safety: commands must come from one thread at a time. {@link #close()} and {@link
  * ReplicationStream#sendStatus} may be called from any thread. After an I/O or protocol failure
@@ -38,6 +40,7 @@ public final class PgReplicationConnection implements AutoCloseable {
     private enum State {
         READY,
         STREAMING,
+        BASE_BACKUP,
         CLOSED
     }
 
@@ -226,6 +229,58 @@ public final class PgReplicationConnection implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code BASE_BACKUP}: an online backup of the server's data directory as one tar archive,
+     * without WAL and without a manifest, over the single-COPY protocol of PostgreSQL 15 and later
+     * (the messages are listed in {@code BaseBackupExchange}). Blocks until the backup is over.
+     * {@code consumer} is called once, with the base archive as a stream that reads straight from the
+     * socket (see {@link BaseBackupConsumer}); bytes it leaves unread are read and discarded
+     * afterwards. The server's start checkpoint, the copy and {@code WAIT} can take long: every read
+     * during the command waits up to {@link ConnectOptions#streamReadTimeout()} (by default forever),
+     * not the read timeout of short commands.
+     *
+     * <p>Thread-safety: as for every command; the consumer may hand the stream to another thread as
+     * long as it reads it before {@code accept} returns. Any thread may {@link #close()} the
+     * connection to abort the backup (the server then aborts it too).
+     *
+     * @return where the backup starts and ends in the WAL, its timeline and the archive's size
+     * @throws PgServerException when the server refuses (a label longer than 1024 bytes: {@code
+     *     22023}) or fails mid-copy (an unreadable file in the data directory: {@code 42501}); the
+     *     consumer's stream throws it too. After an ERROR the connection is usable, after a FATAL it
+     *     is closed
+     * @throws PgProtocolException when the server has tablespaces (the archive of each would come
+     *     before the base archive; Xenon has none) or sends what this client does not expect; the
+     *     connection is closed
+     * @throws java.net.SocketTimeoutException after {@link ConnectOptions#streamReadTimeout()} without
+     *     a message; the connection is closed
+     * @throws IOException what the consumer threw; the connection is closed, since a COPY cannot be
+     *     stopped from the client's side short of that
+     */
+    public BaseBackupResult baseBackup(BaseBackupOptions options, BaseBackupConsumer consumer) throws IOException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(consumer, "consumer");
+        requireReady();
+        state = State.BASE_BACKUP;
+        try {
+            socket.setSoTimeout((int) this.options.streamReadTimeout().toMillis());
+            return new BaseBackupExchange(this, in, out, options).run(consumer);
+        } catch (IOException | RuntimeException | Error e) {
+            if (!(e instanceof PgServerException)) {
+                fail(); // the exchange already did; a failing setSoTimeout did not
+            }
+            throw e;
+        } finally {
+            if (state == State.BASE_BACKUP) {
+                state = State.READY;
+                try {
+                    socket.setSoTimeout((int) this.options.readTimeout().toMillis());
+                } catch (SocketException e) {
+                    fail();
+                }
+            }
+        }
+    }
+
     /** How the server authenticated this connection. */
     public AuthMethod authMethod() {
         return authMethod;
@@ -343,7 +398,8 @@ public final class PgReplicationConnection implements AutoCloseable {
         }
     }
 
-    private List<String> readRowDescription() throws PgProtocolException {
+    /** Column names of the current message, a RowDescription. */
+    List<String> readRowDescription() throws PgProtocolException {
         int count = in.readInt16();
         List<String> names = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
@@ -358,7 +414,8 @@ public final class PgReplicationConnection implements AutoCloseable {
         return names;
     }
 
-    private List<String> readDataRow() throws PgProtocolException {
+    /** Text values of the current message, a DataRow; null for SQL NULL. */
+    List<String> readDataRow() throws PgProtocolException {
         int count = in.readInt16();
         String[] values = new String[count];
         for (int i = 0; i < count; i++) {
@@ -374,6 +431,9 @@ public final class PgReplicationConnection implements AutoCloseable {
             case STREAMING ->
                 throw new IllegalStateException(
                         "the connection to " + options.address() + " is streaming; end the stream first");
+            case BASE_BACKUP ->
+                throw new IllegalStateException("the connection to " + options.address()
+                        + " is taking a base backup; wait until baseBackup returns");
             case CLOSED -> throw new IllegalStateException("the connection to " + options.address() + " is closed");
         }
     }
@@ -408,7 +468,7 @@ public final class PgReplicationConnection implements AutoCloseable {
         }
     }
 
-    private static SocketTimeoutException timeout(String what, ConnectOptions options, SocketTimeoutException e) {
+    static SocketTimeoutException timeout(String what, ConnectOptions options, SocketTimeoutException e) {
         SocketTimeoutException better =
                 new SocketTimeoutException("Postgres at " + options.address() + " did not answer in time " + what);
         better.initCause(e);
