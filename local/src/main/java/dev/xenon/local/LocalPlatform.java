@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.Banner;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -84,10 +83,10 @@ public final class LocalPlatform {
             String name = "wal-" + i;
             int port = walBasePort + i;
             progress("starting WAL node %s on port %d (%d/3)", name, port, i + 1);
-            walNodes.add(new SpringApplicationBuilder(WalNodeApplication.class)
+            walNodes.add(WalNodeApplication.builder()
                     .bannerMode(Banner.Mode.OFF)
                     .logStartupInfo(false)
-                    // Arguments, not default properties: those rank below application.yaml.
+                    // Arguments, not default properties: those rank below wal-node.yaml.
                     .run(
                             "--server.port=" + port,
                             "--server.address=127.0.0.1",

@@ -170,7 +170,8 @@ public final class PostgresServer implements AutoCloseable {
 
     /**
      * Over the local socket ({@code trust}), as the first of {@link #restoreRoles} that exists in the
-     * backup, creates the fixture's superuser or sets its password.
+     * backup, creates the fixture's superuser or sets its password, with {@code
+     * synchronous_commit=local}.
      */
     private void setUpRestoredSuperuser() {
         String role = quoteIdentifier(superuser);
@@ -198,7 +199,10 @@ public final class PostgresServer implements AutoCloseable {
                     sql));
             ExternalCommand.Result result;
             try {
-                result = ExternalCommand.run(command, Map.of(), Duration.ofSeconds(60));
+                // Committed locally only: with quorum commit configured, a wait for WAL receivers that
+                // log in as this very role would never end.
+                result = ExternalCommand.run(
+                        command, Map.of("PGOPTIONS", "-c synchronous_commit=local"), Duration.ofSeconds(60));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot run psql of " + installation(), e);
             } catch (InterruptedException e) {
@@ -229,6 +233,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     public static final class Builder {
+        private int port;
         private final Map<String, String> settings = new LinkedHashMap<>();
         private String name = "pg";
         private String superuser = DEFAULT_SUPERUSER;
@@ -307,6 +312,12 @@ public final class PostgresServer implements AutoCloseable {
             return this;
         }
 
+        /** Listen on this port instead of a free one chosen at start (to hand it out before start). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
         public PostgresServer start() {
             PostgresInstallation installation = PostgresInstallation.fromEnvironment(majorVersion);
             PostgresOsUser osUser = PostgresOsUser.forCurrentProcess();
@@ -325,7 +336,12 @@ public final class PostgresServer implements AutoCloseable {
             }
             all.putIfAbsent("unix_socket_directories", base.toString());
             PostgresProcess process = new PostgresProcess(
-                    installation, osUser, dataDir, base.resolve("postgres.log"), FreePorts.next(), all);
+                    installation,
+                    osUser,
+                    dataDir,
+                    base.resolve("postgres.log"),
+                    port > 0 ? port : FreePorts.next(),
+                    all);
             PostgresServer server = new PostgresServer(base, superuser, password, process, restoreRoles);
             if (start) {
                 try {

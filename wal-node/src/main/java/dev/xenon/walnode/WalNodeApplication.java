@@ -1,16 +1,28 @@
 package dev.xenon.walnode;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** The WAL node: Xenon's safekeeper. See {@code wal-node/README.md}. */
+/**
+ * The WAL node: Xenon's safekeeper. See {@code wal-node/README.md}. Its configuration file is
+ * {@code wal-node.yaml} (not {@code application.yaml}), so it keeps its own settings when it shares
+ * a classpath with another Xenon application (the local platform, tests).
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class WalNodeApplication {
+
+    public static final String CONFIG_NAME = "wal-node";
+
     public static void main(String[] args) {
-        SpringApplication.run(WalNodeApplication.class, args);
+        builder().run(args);
+    }
+
+    /** The application with its configuration file name set. */
+    public static SpringApplicationBuilder builder() {
+        return new SpringApplicationBuilder(WalNodeApplication.class).properties("spring.config.name=" + CONFIG_NAME);
     }
 }

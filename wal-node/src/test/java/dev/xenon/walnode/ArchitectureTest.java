@@ -26,7 +26,7 @@ class ArchitectureTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(
-                        "dev.xenon.storage..",
+                        "dev.xenon.storagenode..",
                         "dev.xenon.console..",
                         "dev.xenon.proxy..",
                         "dev.xenon.operator..",
