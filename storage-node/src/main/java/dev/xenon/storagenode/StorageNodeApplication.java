@@ -1,17 +1,29 @@
 package dev.xenon.storagenode;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
-/** The storage node (Xenon's pageserver): see {@code storage-node/README.md}. */
+/**
+ * The storage node (Xenon's pageserver): see {@code storage-node/README.md}. Its configuration file
+ * is {@code storage-node.yaml}, so it keeps its own settings when it shares a classpath with another
+ * Xenon application (the local platform, tests).
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
 public class StorageNodeApplication {
 
+    public static final String CONFIG_NAME = "storage-node";
+
     public static void main(String[] args) {
-        SpringApplication.run(StorageNodeApplication.class, args);
+        builder().run(args);
+    }
+
+    /** The application with its configuration file name set. */
+    public static SpringApplicationBuilder builder() {
+        return new SpringApplicationBuilder(StorageNodeApplication.class)
+                .properties("spring.config.name=" + CONFIG_NAME);
     }
 }

@@ -1,0 +1,153 @@
+package dev.xenon.storagenode.image;
+
+import dev.xenon.common.Lsn;
+import dev.xenon.common.pgwire.BaseBackupOptions;
+import dev.xenon.common.pgwire.BaseBackupResult;
+import dev.xenon.common.pgwire.ConnectOptions;
+import dev.xenon.common.pgwire.PgReplicationConnection;
+import dev.xenon.common.walnode.ComputeConnection;
+import dev.xenon.storagenode.StorageNodeProperties;
+import dev.xenon.storagenode.http.ConflictException;
+import dev.xenon.storagenode.layer.ImageLayerFile;
+import dev.xenon.storagenode.layer.ImageLayerWriter;
+import dev.xenon.storagenode.layer.LayerRef;
+import dev.xenon.storagenode.layer.WrittenLayer;
+import dev.xenon.storagenode.timeline.IndexStore;
+import dev.xenon.storagenode.timeline.LayerCache;
+import dev.xenon.storagenode.timeline.LayerDescriptor;
+import dev.xenon.storagenode.timeline.Tenants;
+import dev.xenon.storagenode.timeline.Timeline;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Takes new image layers from a timeline's running compute with {@code BASE_BACKUP} once {@code
+ * image-creation-threshold} bytes of WAL have accumulated since its newest image, so the WAL a
+ * compute start replays stays bounded. The new image stores only the blocks that differ from the
+ * previous image of the timeline or its ancestors.
+ *
+ * <p>The backup's start and end records reach this node through the WAL nodes like any other WAL;
+ * the image serves basebackups once ingest has passed its end.
+ */
+@Component
+public class ImageBuilder {
+
+    private static final Logger log = LoggerFactory.getLogger(ImageBuilder.class);
+
+    private final StorageNodeProperties properties;
+    private final Tenants tenants;
+    private final LayerCache cache;
+    private final IndexStore store;
+    private final Set<Timeline> running = ConcurrentHashMap.newKeySet();
+    private final Counter images;
+
+    public ImageBuilder(
+            StorageNodeProperties properties,
+            Tenants tenants,
+            LayerCache cache,
+            IndexStore store,
+            MeterRegistry metrics) {
+        this.properties = properties;
+        this.tenants = tenants;
+        this.cache = cache;
+        this.store = store;
+        this.images = Counter.builder("xenon_storage_image_layers_written")
+                .description("image layers taken from running computes")
+                .register(metrics);
+    }
+
+    @Scheduled(fixedDelayString = "${xenon.storage-node.image-check-interval:10s}")
+    public void tick() {
+        long threshold = properties.imageCreationThreshold().toBytes();
+        for (Timeline timeline : tenants.allTimelines()) {
+            if (timeline.compute().isEmpty()) {
+                continue;
+            }
+            Lsn last = timeline.lastRecordLsn();
+            long since =
+                    timeline.imageFor(last).map(c -> last.minus(c.name().end())).orElse(Long.MAX_VALUE);
+            if (since >= threshold) {
+                try {
+                    create(timeline);
+                } catch (IOException | RuntimeException e) {
+                    log.warn("image of {} from its compute failed: {}", timeline, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /** Takes an image from the timeline's compute now. */
+    public LayerDescriptor create(Timeline timeline) throws IOException {
+        ComputeConnection compute = timeline.compute()
+                .orElseThrow(() -> new ConflictException(
+                        "NO_COMPUTE", null, timeline + " has no running compute attached to take an image from"));
+        if (!running.add(timeline)) {
+            throw new ConflictException("IMAGE_IN_PROGRESS", null, "an image of " + timeline + " is being taken");
+        }
+        long started = System.nanoTime();
+        try {
+            Optional<Timeline.ImageChoice> previous = timeline.imageFor(timeline.lastRecordLsn());
+            LayerCache.Lease<ImageLayerFile> previousFile = null;
+            try {
+                if (previous.isPresent()) {
+                    previousFile = cache.image(
+                            previous.get().owner().tenantId(),
+                            previous.get().owner().id(),
+                            previous.get().image());
+                }
+                var dir = cache.timelineDir(timeline.tenantId(), timeline.id());
+                Files.createDirectories(dir);
+                ImageLayerWriter writer = new ImageLayerWriter(
+                        dir,
+                        timeline.id(),
+                        previousFile == null ? null : previousFile.file(),
+                        previous.map(p -> new LayerRef(p.owner().id(), p.name()))
+                                .orElse(null));
+                BaseBackupResult backup;
+                WrittenLayer written;
+                try (writer;
+                        PgReplicationConnection connection = PgReplicationConnection.connect(ConnectOptions.of(
+                                compute.host(), compute.port(), compute.user(), compute.password()))) {
+                    backup = connection.baseBackup(
+                            BaseBackupOptions.defaults("xenon image " + timeline.id()),
+                            (name, tar) -> writer.addTar(tar));
+                    written = writer.finish(backup.startLsn(), backup.endLsn());
+                }
+                LayerDescriptor descriptor = new LayerDescriptor(
+                        written.name().toString(),
+                        written.size(),
+                        written.crc32c(),
+                        writer.stats().logicalBytes());
+                cache.registerLocal(timeline.tenantId(), timeline.id(), descriptor);
+                cache.upload(timeline.tenantId(), timeline.id(), descriptor);
+                timeline.imageWritten(descriptor);
+                store.saveIndex(timeline);
+                images.increment();
+                log.info(
+                        "{}: image {} from its compute, {} bytes stored ({} of {} blocks new), in {} ms",
+                        timeline,
+                        written.name(),
+                        written.size(),
+                        writer.stats().newBlocks(),
+                        writer.stats().blocks(),
+                        (System.nanoTime() - started) / 1_000_000);
+                return descriptor;
+            } finally {
+                if (previousFile != null) {
+                    previousFile.close();
+                }
+            }
+        } finally {
+            running.remove(timeline);
+        }
+    }
+}
