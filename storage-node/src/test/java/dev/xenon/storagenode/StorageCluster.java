@@ -1,34 +1,25 @@
 package dev.xenon.storagenode;
 
-import static org.awaitility.Awaitility.await;
-
 import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
-import dev.xenon.common.Term;
 import dev.xenon.common.TimelineId;
 import dev.xenon.common.storagenode.StorageNodeClient;
 import dev.xenon.common.storagenode.TimelineInfo;
-import dev.xenon.common.walnode.ComputeConnection;
-import dev.xenon.common.walnode.Election;
-import dev.xenon.common.walnode.TimelineStatus;
 import dev.xenon.common.walnode.WalNodeClient;
 import dev.xenon.storagenode.remote.RemoteObject;
 import dev.xenon.storagenode.remote.RemotePath;
 import dev.xenon.storagenode.remote.S3ProxyServer;
 import dev.xenon.storagenode.remote.S3RemoteStorage;
-import dev.xenon.testsupport.FreePorts;
+import dev.xenon.testsupport.ComputeStarter;
 import dev.xenon.testsupport.PostgresServer;
 import dev.xenon.testsupport.TestDirectories;
 import dev.xenon.testsupport.WalNodeProcess;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -45,7 +36,6 @@ final class StorageCluster implements AutoCloseable {
 
     static final String BUCKET = "xenon-test";
     static final List<String> WAL_NODE_NAMES = List.of("wal-0", "wal-1", "wal-2");
-    static final String SYNC_NAMES = "ANY 2 (\"wal-0\", \"wal-1\", \"wal-2\")";
 
     final Path baseDir = TestDirectories.create("storage-cluster");
     final Path storageDir = baseDir.resolve("storage-node");
@@ -137,76 +127,29 @@ final class StorageCluster implements AutoCloseable {
         return client.bootstrapTimeline(tenant, timeline, null);
     }
 
-    /** The highest LSN the WAL nodes hold for a timeline (0 when they do not know it). */
+    ComputeStarter starter() {
+        return new ComputeStarter(client, walClients, baseDir);
+    }
+
     Lsn walNodesFlushLsn(TimelineId timeline) {
-        Lsn max = Lsn.INVALID;
-        for (WalNodeClient c : walClients) {
-            try {
-                TimelineStatus s = c.status(timeline);
-                max = Lsn.max(max, s.flushLsn());
-            } catch (RuntimeException e) {
-                // unknown timeline or node down
-            }
-        }
-        return max;
+        return starter().walNodesFlushLsn(timeline);
     }
 
-    /** Waits until the storage node has ingested {@code lsn} of the timeline. */
     void awaitIngested(TimelineId timeline, Lsn lsn) {
-        await().atMost(Duration.ofSeconds(60))
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> !client.timeline(tenant, timeline).lastRecordLsn().isBefore(lsn));
+        starter().awaitIngested(tenant, timeline, lsn);
     }
 
-    /**
-     * Starts a compute for a timeline as the control plane does: a new term on the WAL nodes (the
-     * start LSN is the elected one, or the storage node's last record on a timeline the WAL nodes
-     * have never seen), the WAL nodes follow it (lagging ones catch up from a peer), the storage node
-     * ingests up to the start, the basebackup at the start is restored, Postgres starts with quorum
-     * commit, and the storage node learns where it runs.
-     */
-    Compute startCompute(TimelineId timeline) throws IOException {
-        int n = computeCount.incrementAndGet();
-        Election election = new Election(walClients);
-        Election.Result result = election.elect(timeline, Term.of(1));
-        Lsn start;
-        if (result.isEmpty()) {
-            start = client.timeline(tenant, timeline).lastRecordLsn();
-            result = result.startingAt(start.segmentStart(Lsn.DEFAULT_SEGMENT_SIZE));
-        } else {
-            start = result.startLsn();
-        }
-        int port = FreePorts.next();
-        ComputeConnection connection = new ComputeConnection(
-                "127.0.0.1", port, PostgresServer.DEFAULT_SUPERUSER, PostgresServer.DEFAULT_PASSWORD);
-        election.follow(timeline, result, connection);
-        awaitIngested(timeline, start);
-        Path tar = baseDir.resolve("basebackup-" + n + ".tar");
-        try (InputStream in = client.basebackup(tenant, timeline, start)) {
-            Files.copy(in, tar);
-        }
-        PostgresServer postgres = PostgresServer.builder()
-                .name("compute-" + n)
-                .port(port)
-                .restoreFrom(tar)
-                .setting("synchronous_commit", "on")
-                .setting("synchronous_standby_names", SYNC_NAMES)
-                .setting("max_wal_senders", "10")
-                .setting("max_replication_slots", "10")
-                .start();
-        Files.deleteIfExists(tar);
-        client.attachCompute(tenant, timeline, connection);
-        Compute compute = new Compute(timeline, start, postgres);
+    /** Starts a compute for a timeline as the control plane does (see {@link ComputeStarter}). */
+    Compute startCompute(TimelineId timeline) {
+        ComputeStarter.Compute started = starter().start(tenant, timeline, "compute-" + computeCount.incrementAndGet());
+        Compute compute = new Compute(timeline, started.startLsn(), started.postgres());
         computes.add(compute);
         return compute;
     }
 
     /** Stops a compute cleanly and waits until the storage node has ingested everything it wrote. */
     void stopCompute(Compute compute) {
-        client.detachCompute(tenant, compute.timeline);
-        compute.postgres.stop();
-        Lsn end = walNodesFlushLsn(compute.timeline);
-        awaitIngested(compute.timeline, end);
+        starter().stop(new ComputeStarter.Compute(tenant, compute.timeline, compute.startLsn, compute.postgres));
     }
 
     /** A running compute. */
