@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xenon.common.Lsn;
 import dev.xenon.common.TimelineId;
+import dev.xenon.common.storagenode.LayerInfo;
 import dev.xenon.common.storagenode.LsnByTimestamp;
 import dev.xenon.common.storagenode.StorageNodeException;
 import dev.xenon.common.storagenode.TimelineInfo;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -67,7 +69,18 @@ class ComputeStartIT {
         assertThat(third.queryString("SELECT count(*) FROM t WHERE v = -1")).isEqualTo("1");
         cluster.stopCompute(third);
 
-        // everything is in S3: drop the local directory and restart from S3 alone
+        // no compute runs: a new image comes from a redo Postgres replaying the WAL on the last image
+        List<LayerInfo> imagesBefore = images(main);
+        cluster.client.checkpoint(cluster.tenant, main, true);
+        List<LayerInfo> imagesAfter = images(main);
+        assertThat(imagesAfter).hasSize(imagesBefore.size() + 1);
+        LayerInfo redone = imagesAfter.getLast();
+        assertThat(redone.lsnEnd()).isGreaterThan(imagesBefore.getLast().lsnEnd());
+        assertThat(redone.lsnEnd())
+                .isLessThanOrEqualTo(
+                        cluster.client.timeline(cluster.tenant, main).lastRecordLsn());
+
+        // everything is in S3: drop the local directory and restart from S3 alone (from the redo image)
         cluster.wipeStorageNode();
         cluster.startStorageNode();
         TimelineInfo reloaded = cluster.client.timeline(cluster.tenant, main);
@@ -76,6 +89,13 @@ class ComputeStartIT {
         assertThat(fourth.count("t")).isEqualTo(1021);
         fourth.execute("INSERT INTO t VALUES (-2)");
         cluster.stopCompute(fourth);
+    }
+
+    private List<LayerInfo> images(TimelineId timeline) {
+        return cluster.client.layers(cluster.tenant, timeline).stream()
+                .filter(l -> l.kind().equals("image"))
+                .sorted(java.util.Comparator.comparing(LayerInfo::lsnEnd))
+                .toList();
     }
 
     @Test

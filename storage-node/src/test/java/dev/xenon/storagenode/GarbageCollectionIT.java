@@ -57,6 +57,14 @@ class GarbageCollectionIT {
         compute.insertCommitted("t", 3000);
         checkpoint(main, compute, false);
 
+        // WAL in S3 is removed from the WAL nodes, whole segments at a time
+        var uploaded = cluster.client.timeline(cluster.tenant, main).remoteConsistentLsn();
+        for (var node : cluster.walClients) {
+            assertThat(node.status(main).localStartLsn())
+                    .isEqualTo(uploaded.segmentStart(Lsn.DEFAULT_SEGMENT_SIZE))
+                    .isGreaterThan(compute.startLsn);
+        }
+
         List<LayerInfo> before = cluster.client.layers(cluster.tenant, main);
         Set<String> inS3Before = names(cluster.s3Objects("timelines/" + main));
         assertThat(inS3Before).containsAll(before.stream().map(LayerInfo::name).toList());

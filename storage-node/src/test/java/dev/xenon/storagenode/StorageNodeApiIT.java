@@ -158,14 +158,14 @@ class StorageNodeApiIT {
                         + "\",\"ancestor_start_lsn\":\"" + beyond + "\"}",
                 400,
                 "ancestor_start_lsn");
-        // 8 bytes before the end lies inside the last record (BACKUP_END, 32 bytes)
-        String inside =
+        // a bootstrapped timeline starts at its image's end: nothing before it can be served
+        String before =
                 dev.xenon.common.Lsn.of(created.lastRecordLsn().value() - 8).toString();
         assertStatus(
                 "GET",
-                "/v1/tenant/" + cluster.tenant + "/timeline/" + main + "/basebackup?lsn=" + inside,
+                "/v1/tenant/" + cluster.tenant + "/timeline/" + main + "/basebackup?lsn=" + before,
                 null,
-                400,
+                409,
                 "lsn");
     }
 
@@ -208,6 +208,56 @@ class StorageNodeApiIT {
         assertStatus("DELETE", "/v1/tenant/" + cluster.tenant + "/timeline/" + parent, null, 202, null);
         assertThat(cluster.s3Objects("timelines/" + parent)).isEmpty();
         assertStatus("GET", "/v1/tenant/" + cluster.tenant + "/timeline/" + parent, null, 404, null);
+    }
+
+    @Test
+    void corruptOrTruncatedLayersAreDetectedDownloadedAgainAndReportedNeverServed() throws Exception {
+        TimelineId timeline = TimelineId.generate();
+        cluster.bootstrap(timeline);
+        byte[] expected = basebackupImage(timeline);
+        var layers = cluster.client.layers(cluster.tenant, timeline);
+        java.nio.file.Path dir = cluster.storageDir.resolve("tenants/" + cluster.tenant + "/timelines/" + timeline);
+        cluster.stopStorageNode();
+        for (var layer : layers) {
+            java.nio.file.Path file = dir.resolve(layer.name());
+            if (layer.kind().equals("image")) {
+                byte[] bytes = java.nio.file.Files.readAllBytes(file);
+                bytes[bytes.length / 2] ^= 0x40;
+                java.nio.file.Files.write(file, bytes);
+            } else {
+                try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.truncate(channel.size() / 2);
+                }
+            }
+        }
+        cluster.startStorageNode();
+
+        assertThat(basebackupImage(timeline)).isEqualTo(expected);
+        HttpResponse<String> metrics = http.send(
+                HttpRequest.newBuilder(URI.create(cluster.client.baseUrl() + "/actuator/prometheus"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.body()).containsPattern("xenon_storage_layer_corrupt_total(\\{[^}]*\\})? 2\\.0");
+        for (var layer : layers) {
+            byte[] local = java.nio.file.Files.readAllBytes(dir.resolve(layer.name()));
+            byte[] remote = cluster.bucket.downloadBytes(dev.xenon.storagenode.remote.RemotePath.of(
+                    "tenants", cluster.tenant.toString(), "timelines", timeline.toString(), layer.name()));
+            assertThat(local).as(layer.name() + " downloaded again").isEqualTo(remote);
+        }
+    }
+
+    /** The basebackup's files other than WAL, by name, with their content. */
+    private byte[] basebackupImage(TimelineId timeline) throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (InputStream in = cluster.client.basebackup(cluster.tenant, timeline, null);
+                TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                out.write(e.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                out.write(tar.readAllBytes());
+            }
+        }
+        return out.toByteArray();
     }
 
     private void assertStatus(String method, String path, String body, int status, String field) throws Exception {

@@ -91,6 +91,14 @@ public final class PostgresProcess {
 
     /** Starts the server and waits until it accepts connections. */
     public synchronized void start(Duration timeout) {
+        start(timeout, "database system is ready to accept connections");
+    }
+
+    /**
+     * Starts the server and waits until its log shows {@code readyLine} (a hot standby logs {@code
+     * database system is ready to accept read-only connections}).
+     */
+    public synchronized void start(Duration timeout, String readyLine) {
         if (process != null && process.isAlive()) {
             throw new IllegalStateException("Postgres on port " + port + " is already running");
         }
@@ -110,7 +118,7 @@ public final class PostgresProcess {
             long deadline = System.nanoTime() + timeout.toNanos();
             while (true) {
                 String log = readLogFrom(logStart);
-                if (log.contains("database system is ready to accept connections")) {
+                if (log.contains(readyLine)) {
                     return;
                 }
                 if (!process.isAlive()) {

@@ -6,6 +6,7 @@ import dev.xenon.storagenode.http.BadRequestException;
 import dev.xenon.storagenode.http.ConflictException;
 import dev.xenon.storagenode.layer.ImageLayerFile;
 import dev.xenon.storagenode.layer.ImageLayerResolver;
+import dev.xenon.storagenode.layer.LayerCorruptException;
 import dev.xenon.storagenode.layer.LayerRef;
 import dev.xenon.storagenode.timeline.LayerCache;
 import dev.xenon.storagenode.timeline.LayerDescriptor;
@@ -121,6 +122,10 @@ public class BasebackupWriter {
         try (Resolver resolver = new Resolver(plan.timeline())) {
             ImageLayerFile image = resolver.open(new LayerRef(choice.owner().id(), choice.name()));
             image.writeTar(tar, resolver);
+        } catch (LayerCorruptException e) {
+            // the corrupt bytes were not sent; the next request downloads the layer again
+            cache.reportCorrupt(e);
+            throw e;
         }
         int segments = writeWal(plan, tar);
         tar.finish();

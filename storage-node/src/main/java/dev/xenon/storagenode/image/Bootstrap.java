@@ -90,8 +90,6 @@ public class Bootstrap {
         settings.put("unix_socket_directories", "");
         settings.put("fsync", "off");
         settings.put("wal_level", "replica");
-        settings.put("max_wal_senders", "2");
-        settings.put("max_connections", "10");
         settings.put("shared_buffers", "16MB");
         PostgresProcess postgres =
                 new PostgresProcess(installation, osUser, data, work.resolve("postgres.log"), freePort(), settings);

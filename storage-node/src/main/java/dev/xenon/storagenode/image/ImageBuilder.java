@@ -47,21 +47,27 @@ public class ImageBuilder {
     private final Tenants tenants;
     private final LayerCache cache;
     private final IndexStore store;
+    private final RedoImageBuilder redo;
     private final Set<Timeline> running = ConcurrentHashMap.newKeySet();
     private final Counter images;
+
+    /** An image file written, not yet published. */
+    record Taken(WrittenLayer layer, ImageLayerWriter.Stats stats) {}
 
     public ImageBuilder(
             StorageNodeProperties properties,
             Tenants tenants,
             LayerCache cache,
             IndexStore store,
+            RedoImageBuilder redo,
             MeterRegistry metrics) {
         this.properties = properties;
         this.tenants = tenants;
         this.cache = cache;
         this.store = store;
+        this.redo = redo;
         this.images = Counter.builder("xenon_storage_image_layers_written")
-                .description("image layers taken from running computes")
+                .description("image layers taken (from running computes or by redo)")
                 .register(metrics);
     }
 
@@ -69,9 +75,6 @@ public class ImageBuilder {
     public void tick() {
         long threshold = properties.imageCreationThreshold().toBytes();
         for (Timeline timeline : tenants.allTimelines()) {
-            if (timeline.compute().isEmpty()) {
-                continue;
-            }
             Lsn last = timeline.lastRecordLsn();
             long since =
                     timeline.imageFor(last).map(c -> last.minus(c.name().end())).orElse(Long.MAX_VALUE);
@@ -79,59 +82,63 @@ public class ImageBuilder {
                 try {
                     create(timeline);
                 } catch (IOException | RuntimeException e) {
-                    log.warn("image of {} from its compute failed: {}", timeline, e.getMessage());
+                    log.warn("image of {} failed: {}", timeline, e.getMessage(), e);
                 }
             }
         }
     }
 
-    /** Takes an image from the timeline's compute now. */
+    /**
+     * Takes an image now: from the timeline's compute when one is attached, else with a redo
+     * Postgres ({@link RedoImageBuilder}).
+     */
     public LayerDescriptor create(Timeline timeline) throws IOException {
-        ComputeConnection compute = timeline.compute()
-                .orElseThrow(() -> new ConflictException(
-                        "NO_COMPUTE", null, timeline + " has no running compute attached to take an image from"));
         if (!running.add(timeline)) {
             throw new ConflictException("IMAGE_IN_PROGRESS", null, "an image of " + timeline + " is being taken");
         }
-        long started = System.nanoTime();
         try {
-            Optional<Timeline.ImageChoice> previous = timeline.imageFor(timeline.lastRecordLsn());
-            LayerCache.Lease<ImageLayerFile> previousFile = null;
-            try {
-                if (previous.isPresent()) {
-                    previousFile = cache.image(
-                            previous.get().owner().tenantId(),
-                            previous.get().owner().id(),
-                            previous.get().image());
-                }
-                var dir = cache.timelineDir(timeline.tenantId(), timeline.id());
-                Files.createDirectories(dir);
-                ImageLayerWriter writer = new ImageLayerWriter(
-                        dir,
-                        timeline.id(),
-                        previousFile == null ? null : previousFile.file(),
-                        previous.map(p -> new LayerRef(p.owner().id(), p.name()))
-                                .orElse(null));
-                BaseBackupResult backup;
-                WrittenLayer written;
-                try (writer;
-                        PgReplicationConnection connection = PgReplicationConnection.connect(ConnectOptions.of(
-                                compute.host(), compute.port(), compute.user(), compute.password()))) {
-                    backup = connection.baseBackup(
-                            BaseBackupOptions.defaults("xenon image " + timeline.id()),
-                            (name, tar) -> writer.addTar(tar));
-                    written = writer.finish(backup.startLsn(), backup.endLsn());
-                }
-                LayerDescriptor descriptor = new LayerDescriptor(
-                        written.name().toString(),
-                        written.size(),
-                        written.crc32c(),
-                        writer.stats().logicalBytes());
-                cache.registerLocal(timeline.tenantId(), timeline.id(), descriptor);
-                cache.upload(timeline.tenantId(), timeline.id(), descriptor);
-                timeline.imageWritten(descriptor);
-                store.saveIndex(timeline);
-                images.increment();
+            Optional<ComputeConnection> compute = timeline.compute();
+            Taken taken = compute.isPresent() ? fromCompute(timeline, compute.get()) : redo.take(timeline);
+            LayerDescriptor descriptor = new LayerDescriptor(
+                    taken.layer().name().toString(),
+                    taken.layer().size(),
+                    taken.layer().crc32c(),
+                    taken.stats().logicalBytes());
+            cache.registerLocal(timeline.tenantId(), timeline.id(), descriptor);
+            cache.upload(timeline.tenantId(), timeline.id(), descriptor);
+            timeline.imageWritten(descriptor);
+            store.saveIndex(timeline);
+            images.increment();
+            return descriptor;
+        } finally {
+            running.remove(timeline);
+        }
+    }
+
+    private Taken fromCompute(Timeline timeline, ComputeConnection compute) throws IOException {
+        long started = System.nanoTime();
+        Optional<Timeline.ImageChoice> previous = timeline.imageFor(timeline.lastRecordLsn());
+        LayerCache.Lease<ImageLayerFile> previousFile = null;
+        try {
+            if (previous.isPresent()) {
+                previousFile = cache.image(
+                        previous.get().owner().tenantId(),
+                        previous.get().owner().id(),
+                        previous.get().image());
+            }
+            var dir = cache.timelineDir(timeline.tenantId(), timeline.id());
+            Files.createDirectories(dir);
+            try (ImageLayerWriter writer = new ImageLayerWriter(
+                            dir,
+                            timeline.id(),
+                            previousFile == null ? null : previousFile.file(),
+                            previous.map(p -> new LayerRef(p.owner().id(), p.name()))
+                                    .orElse(null));
+                    PgReplicationConnection connection = PgReplicationConnection.connect(
+                            ConnectOptions.of(compute.host(), compute.port(), compute.user(), compute.password()))) {
+                BaseBackupResult backup = connection.baseBackup(
+                        BaseBackupOptions.defaults("xenon image " + timeline.id()), (name, tar) -> writer.addTar(tar));
+                WrittenLayer written = writer.finish(backup.startLsn(), backup.endLsn());
                 log.info(
                         "{}: image {} from its compute, {} bytes stored ({} of {} blocks new), in {} ms",
                         timeline,
@@ -140,14 +147,12 @@ public class ImageBuilder {
                         writer.stats().newBlocks(),
                         writer.stats().blocks(),
                         (System.nanoTime() - started) / 1_000_000);
-                return descriptor;
-            } finally {
-                if (previousFile != null) {
-                    previousFile.close();
-                }
+                return new Taken(written, writer.stats());
             }
         } finally {
-            running.remove(timeline);
+            if (previousFile != null) {
+                previousFile.close();
+            }
         }
     }
 }

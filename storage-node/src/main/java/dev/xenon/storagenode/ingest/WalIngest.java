@@ -157,8 +157,15 @@ public class WalIngest implements DisposableBean {
         LayerDescriptor descriptor =
                 new LayerDescriptor(written.name().toString(), written.size(), written.crc32c(), open.length());
         cache.registerLocal(timeline.tenantId(), timeline.id(), descriptor);
+        // Uploaded before the timeline lists it: an index never names a layer remote storage lacks.
+        // A failed upload leaves the open layer as it was; the next round writes and uploads again.
+        try {
+            cache.upload(timeline.tenantId(), timeline.id(), descriptor);
+        } catch (IOException | RuntimeException e) {
+            cache.forget(timeline.tenantId(), timeline.id(), descriptor.name());
+            throw e;
+        }
         timeline.deltaWritten(descriptor);
-        cache.upload(timeline.tenantId(), timeline.id(), descriptor);
         store.saveIndex(timeline);
         timeline.remoteConsistent(written.name().end());
         deltaLayers.increment();

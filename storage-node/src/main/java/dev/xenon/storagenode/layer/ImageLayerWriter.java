@@ -235,11 +235,19 @@ public final class ImageLayerWriter implements AutoCloseable {
      * @throws IOException for any other kind of entry
      */
     public void addTar(InputStream tar) throws IOException {
+        addTar(tar, path -> true);
+    }
+
+    /** {@link #addTar(InputStream)} of the entries whose path {@code include} accepts; the rest are skipped. */
+    public void addTar(InputStream tar, java.util.function.Predicate<String> include) throws IOException {
         checkWritable();
         TarArchiveInputStream in = new TarArchiveInputStream(tar, StandardCharsets.UTF_8.name());
         try {
             TarArchiveEntry entry;
             while ((entry = in.getNextEntry()) != null) {
+                if (!include.test(entry.getName())) {
+                    continue;
+                }
                 long mtime = entry.getLastModifiedTime().to(TimeUnit.SECONDS);
                 switch (entry.getLinkFlag()) {
                     case TarConstants.LF_DIR -> addDirectory(entry.getName(), entry.getMode(), mtime);

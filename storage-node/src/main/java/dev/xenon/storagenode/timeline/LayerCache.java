@@ -157,8 +157,11 @@ public class LayerCache {
     }
 
     /** Reports a layer found corrupt while reading; the next open downloads it again. */
-    public void reportCorrupt(TenantId tenant, TimelineId timeline, LayerDescriptor layer, LayerCorruptException e) {
-        discardCorrupt(entry(tenant, timeline, layer), e);
+    public void reportCorrupt(LayerCorruptException e) {
+        Entry entry = entries.get(e.file().toAbsolutePath());
+        if (entry != null) {
+            discardCorrupt(entry, e);
+        }
     }
 
     /** A layer file written locally and listed in memory, not yet in remote storage. */
