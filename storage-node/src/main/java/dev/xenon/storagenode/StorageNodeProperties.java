@@ -21,7 +21,10 @@ import org.springframework.util.unit.DataSize;
  *     delta layer and uploaded
  * @param checkpointTimeout oldest age of unwritten WAL in the open layer before it is written out
  * @param imageCreationThreshold WAL written on a timeline since its newest image after which a new
- *     image is taken from the running compute
+ *     image is taken (from the running compute, else by redo)
+ * @param imageCreationAge a timeline with any WAL after its newest image gets a new image once
+ *     that image is this old (counted from when this node wrote or loaded it), so the WAL a start
+ *     replays stays bounded in time too
  * @param localCacheSize layers uploaded to remote storage are evicted from the local disk, least
  *     recently used first, beyond this size
  * @param gcInterval how often garbage collection runs over every tenant
@@ -35,5 +38,6 @@ public record StorageNodeProperties(
         @DefaultValue("16MB") DataSize checkpointDistance,
         @DefaultValue("30s") Duration checkpointTimeout,
         @DefaultValue("256MB") DataSize imageCreationThreshold,
+        @DefaultValue("1h") Duration imageCreationAge,
         @DefaultValue("10GB") DataSize localCacheSize,
         @DefaultValue("10m") Duration gcInterval) {}

@@ -21,6 +21,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,13 +32,14 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Takes new image layers from a timeline's running compute with {@code BASE_BACKUP} once {@code
- * image-creation-threshold} bytes of WAL have accumulated since its newest image, so the WAL a
- * compute start replays stays bounded. The new image stores only the blocks that differ from the
- * previous image of the timeline or its ancestors.
+ * Takes new image layers once {@code image-creation-threshold} bytes of WAL have accumulated since
+ * a timeline's newest image, or that image is {@code image-creation-age} old and WAL followed it, so
+ * the WAL a compute start replays stays bounded. The source is {@code BASE_BACKUP} of the running
+ * compute when one is attached, else a redo Postgres ({@link RedoImageBuilder}). The new image
+ * stores only the blocks that differ from the previous image of the timeline or its ancestors.
  *
- * <p>The backup's start and end records reach this node through the WAL nodes like any other WAL;
- * the image serves basebackups once ingest has passed its end.
+ * <p>A compute's backup start and end records reach this node through the WAL nodes like any other
+ * WAL; the image serves basebackups once ingest has passed its end.
  */
 @Component
 public class ImageBuilder {
@@ -49,6 +52,7 @@ public class ImageBuilder {
     private final IndexStore store;
     private final RedoImageBuilder redo;
     private final Set<Timeline> running = ConcurrentHashMap.newKeySet();
+    private final java.util.Map<Timeline, Instant> lastImage = new ConcurrentHashMap<>();
     private final Counter images;
 
     /** An image file written, not yet published. */
@@ -73,19 +77,32 @@ public class ImageBuilder {
 
     @Scheduled(fixedDelayString = "${xenon.storage-node.image-check-interval:10s}")
     public void tick() {
-        long threshold = properties.imageCreationThreshold().toBytes();
         for (Timeline timeline : tenants.allTimelines()) {
-            Lsn last = timeline.lastRecordLsn();
-            long since =
-                    timeline.imageFor(last).map(c -> last.minus(c.name().end())).orElse(Long.MAX_VALUE);
-            if (since >= threshold) {
+            String why = due(timeline);
+            if (why != null) {
                 try {
+                    log.info("{}: taking an image: {}", timeline, why);
                     create(timeline);
                 } catch (IOException | RuntimeException e) {
                     log.warn("image of {} failed: {}", timeline, e.getMessage(), e);
                 }
             }
         }
+    }
+
+    /** Why the timeline needs a new image now, or null. */
+    String due(Timeline timeline) {
+        Lsn last = timeline.lastRecordLsn();
+        Optional<Timeline.ImageChoice> newest = timeline.imageFor(last);
+        long since = newest.map(c -> last.minus(c.name().end())).orElse(Long.MAX_VALUE);
+        if (since >= properties.imageCreationThreshold().toBytes()) {
+            return since + " bytes of WAL since the newest image";
+        }
+        Instant taken = lastImage.computeIfAbsent(timeline, t -> Instant.now());
+        if (since > 0 && Duration.between(taken, Instant.now()).compareTo(properties.imageCreationAge()) >= 0) {
+            return "the newest image is older than " + properties.imageCreationAge() + " and WAL followed it";
+        }
+        return null;
     }
 
     /**
@@ -108,6 +125,7 @@ public class ImageBuilder {
             cache.upload(timeline.tenantId(), timeline.id(), descriptor);
             timeline.imageWritten(descriptor);
             store.saveIndex(timeline);
+            lastImage.put(timeline, Instant.now());
             images.increment();
             return descriptor;
         } finally {

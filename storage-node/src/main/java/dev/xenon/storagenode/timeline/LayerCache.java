@@ -346,7 +346,7 @@ public class LayerCache {
                     Files.deleteIfExists(e.path);
                     total -= e.expectedSize;
                     evictions.increment();
-                    log.debug("evicted layer {}", e.path);
+                    log.debug("evicted layer {}; cache now {} bytes, limit {}", e.path, total, limitBytes);
                 } catch (IOException io) {
                     log.warn("cannot evict layer {}: {}", e.path, io.getMessage());
                 }
