@@ -1,8 +1,10 @@
 package dev.xenon.walnode;
 
+import dev.xenon.web.ApiExceptionHandler;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
@@ -13,6 +15,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
+@Import(ApiExceptionHandler.class)
 public class WalNodeApplication {
 
     public static final String CONFIG_NAME = "wal-node";

@@ -3,16 +3,10 @@ package dev.xenon.common.storagenode;
 import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
 import dev.xenon.common.TimelineId;
-import dev.xenon.common.walnode.ApiError;
+import dev.xenon.common.http.NodeHttpClient;
 import dev.xenon.common.walnode.ComputeConnection;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -32,25 +26,18 @@ public final class StorageNodeClient {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .build();
 
-    private final URI baseUrl;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final NodeHttpClient http;
 
     public StorageNodeClient(String baseUrl) {
         this(baseUrl, Duration.ofMinutes(2));
     }
 
     public StorageNodeClient(String baseUrl, Duration timeout) {
-        this.baseUrl = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(5))
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.http = new NodeHttpClient("storage node", baseUrl, timeout, JSON, StorageNodeException::new);
     }
 
     public String baseUrl() {
-        return baseUrl.toString();
+        return http.baseUrl();
     }
 
     public void createTenant(TenantId tenant) {
@@ -147,75 +134,20 @@ public final class StorageNodeClient {
 
     /** The basebackup tar at {@code lsn} (null: the last record); the caller closes the stream. */
     public InputStream basebackup(TenantId tenant, TimelineId timeline, Lsn lsn) {
-        String path =
-                "/v1/tenant/" + tenant + "/timeline/" + timeline + "/basebackup" + (lsn == null ? "" : "?lsn=" + lsn);
-        HttpRequest request =
-                HttpRequest.newBuilder(uri(path)).timeout(timeout).GET().build();
-        try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
-                try (InputStream body = response.body()) {
-                    throw error(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
-                }
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException("storage node " + baseUrl + " unreachable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException("interrupted"));
-        }
+        return http.stream(
+                "/v1/tenant/" + tenant + "/timeline/" + timeline + "/basebackup" + (lsn == null ? "" : "?lsn=" + lsn));
     }
 
     private <T> T send(String method, String path, Object body, Class<T> type) {
-        String text = send(method, path, body);
-        return type == Void.class || text.isEmpty() ? null : JSON.readValue(text, type);
+        return http.send(method, path, body, type);
     }
 
     private <T> T send(String method, String path, Object body, TypeReference<T> type) {
-        return JSON.readValue(send(method, path, body), type);
-    }
-
-    private String send(String method, String path, Object body) {
-        HttpRequest.BodyPublisher publisher = body == null
-                ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body));
-        HttpRequest request = HttpRequest.newBuilder(uri(path))
-                .timeout(timeout)
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .method(method, publisher)
-                .build();
-        try {
-            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw error(response.statusCode(), response.body());
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw new UncheckedIOException("storage node " + baseUrl + " unreachable: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException("interrupted"));
-        }
-    }
-
-    private StorageNodeException error(int status, String body) {
-        ApiError error;
-        try {
-            error = JSON.readValue(body, ApiError.class);
-        } catch (RuntimeException e) {
-            error = ApiError.of("HTTP_" + status, body);
-        }
-        return new StorageNodeException(baseUrl.toString(), status, error);
-    }
-
-    private URI uri(String path) {
-        return URI.create(baseUrl + path);
+        return http.send(method, path, body, type);
     }
 
     @Override
     public String toString() {
-        return "storage node " + baseUrl;
+        return "storage node " + http.baseUrl();
     }
 }

@@ -1,6 +1,6 @@
 package dev.xenon.storagenode.api;
 
-import dev.xenon.storagenode.http.BadRequestException;
+import dev.xenon.web.BadRequestException;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

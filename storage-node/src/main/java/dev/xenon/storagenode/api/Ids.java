@@ -3,7 +3,7 @@ package dev.xenon.storagenode.api;
 import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
 import dev.xenon.common.TimelineId;
-import dev.xenon.storagenode.http.BadRequestException;
+import dev.xenon.web.BadRequestException;
 
 /** Parses ids and LSNs from requests; malformed input is a 400 naming the field. */
 final class Ids {

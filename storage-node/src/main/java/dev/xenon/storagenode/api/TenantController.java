@@ -1,9 +1,9 @@
 package dev.xenon.storagenode.api;
 
 import dev.xenon.common.TenantId;
-import dev.xenon.storagenode.http.BadRequestException;
 import dev.xenon.storagenode.timeline.TenantConfig;
 import dev.xenon.storagenode.timeline.Tenants;
+import dev.xenon.web.BadRequestException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

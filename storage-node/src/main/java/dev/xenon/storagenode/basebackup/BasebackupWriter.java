@@ -2,8 +2,6 @@ package dev.xenon.storagenode.basebackup;
 
 import dev.xenon.common.Lsn;
 import dev.xenon.storagenode.StorageNodeProperties;
-import dev.xenon.storagenode.http.BadRequestException;
-import dev.xenon.storagenode.http.ConflictException;
 import dev.xenon.storagenode.layer.ImageLayerFile;
 import dev.xenon.storagenode.layer.ImageLayerResolver;
 import dev.xenon.storagenode.layer.LayerCorruptException;
@@ -14,6 +12,8 @@ import dev.xenon.storagenode.timeline.RecordBoundaries;
 import dev.xenon.storagenode.timeline.Tenants;
 import dev.xenon.storagenode.timeline.Timeline;
 import dev.xenon.storagenode.timeline.WalView;
+import dev.xenon.web.BadRequestException;
+import dev.xenon.web.ConflictException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

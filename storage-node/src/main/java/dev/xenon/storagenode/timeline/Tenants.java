@@ -2,8 +2,8 @@ package dev.xenon.storagenode.timeline;
 
 import dev.xenon.common.TenantId;
 import dev.xenon.common.TimelineId;
-import dev.xenon.storagenode.http.ConflictException;
-import dev.xenon.storagenode.http.NotFoundException;
+import dev.xenon.web.ConflictException;
+import dev.xenon.web.NotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -1,6 +1,6 @@
 package dev.xenon.walnode.timeline;
 
-import dev.xenon.walnode.api.ApiException;
+import dev.xenon.web.ApiException;
 
 /** Peer recovery could not bring the node's WAL to the elected start LSN. HTTP 409. */
 public class RecoveryException extends ApiException {

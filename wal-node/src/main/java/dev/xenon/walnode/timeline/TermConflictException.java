@@ -2,7 +2,7 @@ package dev.xenon.walnode.timeline;
 
 import dev.xenon.common.Term;
 import dev.xenon.common.TimelineId;
-import dev.xenon.walnode.api.ApiException;
+import dev.xenon.web.ApiException;
 
 /** A term not higher than the node's own (to vote), or not equal to it (to follow). HTTP 409. */
 public class TermConflictException extends ApiException {

@@ -8,7 +8,7 @@ import dev.xenon.common.walnode.RemoveBeforeResponse;
 import dev.xenon.common.walnode.TermRequest;
 import dev.xenon.common.walnode.TermResponse;
 import dev.xenon.common.walnode.TimelineStatus;
-import dev.xenon.walnode.api.BadRequestException;
+import dev.xenon.web.BadRequestException;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.List;

@@ -1,7 +1,7 @@
 package dev.xenon.walnode.timeline;
 
 import dev.xenon.common.TimelineId;
-import dev.xenon.walnode.api.ApiException;
+import dev.xenon.web.ApiException;
 
 /** No such timeline on this node. HTTP 404. */
 public class TimelineNotFoundException extends ApiException {

@@ -1,6 +1,6 @@
 package dev.xenon.walnode.timeline;
 
-import dev.xenon.walnode.api.ApiException;
+import dev.xenon.web.ApiException;
 
 /** WAL requested outside what the node holds. HTTP 416. */
 public class WalRangeException extends ApiException {

@@ -1,4 +1,4 @@
-package dev.xenon.storagenode.http;
+package dev.xenon.web;
 
 import dev.xenon.common.walnode.ApiError;
 
@@ -15,7 +15,7 @@ public abstract class ApiException extends RuntimeException {
     /** HTTP status code. */
     public abstract int status();
 
-    /** Stable machine-readable code, e.g. {@code TIMELINE_EXISTS}. */
+    /** Stable machine-readable code, e.g. {@code TERM_CONFLICT}. */
     public abstract String code();
 
     /** The request field at fault, if any. */

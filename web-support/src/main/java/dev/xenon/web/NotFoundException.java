@@ -1,4 +1,4 @@
-package dev.xenon.storagenode.http;
+package dev.xenon.web;
 
 /** An unknown tenant, timeline or layer: HTTP 404. */
 public class NotFoundException extends ApiException {

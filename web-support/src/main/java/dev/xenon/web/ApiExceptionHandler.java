@@ -1,4 +1,4 @@
-package dev.xenon.walnode.api;
+package dev.xenon.web;
 
 import dev.xenon.common.walnode.ApiError;
 import org.slf4j.Logger;
@@ -10,9 +10,12 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
-/** One JSON error shape, {@link ApiError}, for every failure at the HTTP edge. */
+/**
+ * One JSON error shape, {@link ApiError}, for every failure at the HTTP edge. Applications import it
+ * ({@code @Import(ApiExceptionHandler.class)}).
+ */
 @RestControllerAdvice
-class ApiExceptionHandler {
+public class ApiExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 

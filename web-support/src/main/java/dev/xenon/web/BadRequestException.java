@@ -1,4 +1,4 @@
-package dev.xenon.storagenode.http;
+package dev.xenon.web;
 
 /** Malformed input: HTTP 400 naming the field. */
 public class BadRequestException extends ApiException {

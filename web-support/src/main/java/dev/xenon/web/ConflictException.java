@@ -1,4 +1,4 @@
-package dev.xenon.storagenode.http;
+package dev.xenon.web;
 
 /** A request that contradicts the current state (exists already, has children, history gone): HTTP 409. */
 public class ConflictException extends ApiException {

@@ -1,0 +1,129 @@
+package dev.xenon.common.http;
+
+import dev.xenon.common.walnode.ApiError;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * JSON over HTTP/1.1 to one Xenon node: requests with a JSON body, answers parsed with the node's
+ * JSON conventions, error answers turned into the caller's exception type from their {@link
+ * ApiError} body, unreachable nodes into {@link UncheckedIOException}. Thread-safe.
+ */
+public final class NodeHttpClient {
+
+    /** Makes the exception for an error answer. */
+    @FunctionalInterface
+    public interface Errors {
+        RuntimeException of(String node, int status, ApiError error);
+    }
+
+    private final String what;
+    private final URI baseUrl;
+    private final Duration timeout;
+    private final JsonMapper json;
+    private final Errors errors;
+    private final HttpClient http;
+
+    /** @param what the kind of node, for messages ("WAL node") */
+    public NodeHttpClient(String what, String baseUrl, Duration timeout, JsonMapper json, Errors errors) {
+        this.what = what;
+        this.baseUrl = URI.create(baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl);
+        this.timeout = timeout;
+        this.json = json;
+        this.errors = errors;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    public String baseUrl() {
+        return baseUrl.toString();
+    }
+
+    /** Sends {@code body} (null: none) and parses the answer as {@code type} (Void: ignored). */
+    public <T> T send(String method, String path, Object body, Class<T> type) {
+        String text = send(method, path, body);
+        return type == Void.class || text.isEmpty() ? null : json.readValue(text, type);
+    }
+
+    public <T> T send(String method, String path, Object body, TypeReference<T> type) {
+        return json.readValue(send(method, path, body), type);
+    }
+
+    /** {@code GET path} as a stream of bytes; the caller closes it. */
+    public InputStream stream(String path) {
+        HttpRequest request =
+                HttpRequest.newBuilder(uri(path)).timeout(timeout).GET().build();
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                try (InputStream body = response.body()) {
+                    throw error(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted"));
+        }
+    }
+
+    private String send(String method, String path, Object body) {
+        HttpRequest.BodyPublisher publisher = body == null
+                ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body));
+        HttpRequest request = HttpRequest.newBuilder(uri(path))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .method(method, publisher)
+                .build();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() / 100 != 2) {
+                throw error(response.statusCode(), response.body());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UncheckedIOException(new IOException("interrupted"));
+        }
+    }
+
+    private UncheckedIOException unreachable(IOException e) {
+        return new UncheckedIOException(what + " " + baseUrl + " unreachable: " + e.getMessage(), e);
+    }
+
+    private RuntimeException error(int status, String body) {
+        ApiError error;
+        try {
+            error = json.readValue(body, ApiError.class);
+        } catch (RuntimeException e) {
+            error = ApiError.of("HTTP_" + status, body);
+        }
+        return errors.of(baseUrl.toString(), status, error);
+    }
+
+    private URI uri(String path) {
+        return URI.create(baseUrl + path);
+    }
+
+    @Override
+    public String toString() {
+        return what + " " + baseUrl;
+    }
+}
