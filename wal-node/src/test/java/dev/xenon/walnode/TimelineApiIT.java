@@ -22,7 +22,9 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The HTTP API's answers to bad input, term rules and metrics, against the real application. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "spring.config.name=" + WalNodeApplication.CONFIG_NAME)
 class TimelineApiIT {
 
     static final Path DATA = TestDirectories.create("wal-api");
