@@ -249,6 +249,9 @@ class TimelineController {
     }
 
     private Timeline timeline(String tenantId, String timelineId) {
-        return tenants.timeline(Ids.tenant("tenant_id", tenantId), Ids.timeline("timeline_id", timelineId));
+        Timeline timeline =
+                tenants.timeline(Ids.tenant("tenant_id", tenantId), Ids.timeline("timeline_id", timelineId));
+        timeline.touch();
+        return timeline;
     }
 }

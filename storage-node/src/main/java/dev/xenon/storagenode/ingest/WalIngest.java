@@ -54,7 +54,10 @@ import org.springframework.stereotype.Component;
  * <p>Durability: until a layer and the index listing it are in remote storage, the WAL nodes keep
  * that WAL; a crash of this node loses only the open layer, which is read again.
  *
- * <p>Each timeline is ingested by at most one task at a time, on a virtual thread.
+ * <p>Each timeline is ingested by at most one task at a time, on a virtual thread. A timeline with
+ * a compute attached, or used through the API in the last {@link #ACTIVE}, is polled every {@code
+ * ingest-interval}; any other is polled ever less often while nothing new comes (up to {@link
+ * #IDLE_INTERVAL}), so thousands of idle branches do not keep the WAL nodes busy.
  */
 @Component
 public class WalIngest implements DisposableBean {
@@ -98,20 +101,46 @@ public class WalIngest implements DisposableBean {
 
     @Scheduled(fixedDelayString = "${xenon.storage-node.ingest-interval:200ms}")
     public void tick() {
+        long now = System.nanoTime();
         for (Timeline timeline : tenants.allTimelines()) {
+            Poll poll = polls.computeIfAbsent(timeline, t -> new Poll());
+            if (now - poll.next < 0 && !timeline.isActive(ACTIVE)) {
+                continue;
+            }
             if (running.add(timeline)) {
                 executor.execute(() -> {
+                    boolean progressed = false;
                     try {
-                        ingest(timeline);
+                        progressed = ingest(timeline);
                     } catch (RuntimeException | IOException e) {
                         reportFailure(timeline, e);
                     } finally {
+                        poll.after(progressed, properties.ingestInterval(), IDLE_INTERVAL);
                         running.remove(timeline);
                     }
                 });
             }
         }
     }
+
+    /** A timeline without a compute or API interest is polled ever less often while nothing comes, up to this. */
+    static final Duration IDLE_INTERVAL = Duration.ofSeconds(5);
+
+    /** A compute attached, or API use (a compute about to start waits for ingest) within this, keeps polling fast. */
+    static final Duration ACTIVE = Duration.ofSeconds(30);
+
+    /** When to poll an idle timeline next: back-off doubling from the ingest interval to {@link #IDLE_INTERVAL}. */
+    private static final class Poll {
+        volatile long next = System.nanoTime();
+        volatile long delayNanos;
+
+        void after(boolean progressed, Duration base, Duration max) {
+            delayNanos = progressed ? 0 : Math.min(max.toNanos(), Math.max(base.toNanos(), delayNanos * 2));
+            next = System.nanoTime() + delayNanos;
+        }
+    }
+
+    private final java.util.Map<Timeline, Poll> polls = new ConcurrentHashMap<>();
 
     private final java.util.Map<Timeline, String> lastFailure = new ConcurrentHashMap<>();
 
@@ -123,8 +152,9 @@ public class WalIngest implements DisposableBean {
         }
     }
 
-    /** One round: fetch what is newly committed, then write out the open layer if it is due. */
-    void ingest(Timeline timeline) throws IOException {
+    /** One round: fetch what is newly committed, then write out the open layer if it is due; true if WAL came. */
+    boolean ingest(Timeline timeline) throws IOException {
+        Lsn before = timeline.lastRecordLsn();
         if (!walNodes.isEmpty()) {
             fetchCommitted(timeline);
         }
@@ -139,6 +169,7 @@ public class WalIngest implements DisposableBean {
         if (full || old) {
             freeze(timeline);
         }
+        return timeline.lastRecordLsn().isAfter(before);
     }
 
     /** Writes the open layer out as a delta layer and uploads it with the timeline index. */

@@ -77,6 +77,7 @@ public final class Timeline {
     private volatile State state;
     private volatile ComputeConnection compute;
     private final Object indexLock = new Object();
+    private volatile long lastInterestNanos = System.nanoTime();
 
     private Timeline(TimelineMetadata metadata, Timeline ancestor, State state) {
         if (metadata.hasAncestor() && (ancestor == null || !ancestor.id().equals(metadata.ancestorTimelineId()))) {
@@ -144,6 +145,17 @@ public final class Timeline {
 
     public void setCompute(ComputeConnection compute) {
         this.compute = compute;
+        touch();
+    }
+
+    /** Someone uses this timeline (API calls): ingest keeps polling the WAL nodes for it promptly. */
+    public void touch() {
+        lastInterestNanos = System.nanoTime();
+    }
+
+    /** Whether a compute is attached or the timeline was used within {@code window}. */
+    public boolean isActive(java.time.Duration window) {
+        return compute != null || System.nanoTime() - lastInterestNanos < window.toNanos();
     }
 
     /** Held while this timeline's index is uploaded. */
