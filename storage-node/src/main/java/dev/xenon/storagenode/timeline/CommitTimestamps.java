@@ -85,7 +85,11 @@ public class CommitTimestamps {
             limit = Lsn.min(limit, t.metadata().ancestorLsn());
             t = t.ancestor();
         }
-        return oldest;
+        // a compute of this timeline starts no earlier than its branch point and its GC cutoff
+        if (timeline.metadata().hasAncestor()) {
+            oldest = Lsn.max(oldest, timeline.metadata().ancestorLsn());
+        }
+        return Lsn.max(oldest, timeline.state().gcCutoffLsn());
     }
 
     private void collect(Timeline timeline, Lsn limit, List<CommitEntry> out) throws IOException {

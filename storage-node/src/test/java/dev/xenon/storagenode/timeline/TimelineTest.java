@@ -140,6 +140,10 @@ class TimelineTest {
         var onBranch = timestamps.lsnAt(child, Instant.ofEpochSecond(35));
         assertThat(onBranch.kind()).isEqualTo(CommitTimestamps.Kind.present);
         assertThat(onBranch.lsn()).isEqualTo(START.plus(200));
+        // before every commit, a branch's oldest start is its branch point, not the parent's image
+        var pastOnBranch = timestamps.lsnAt(child, Instant.ofEpochSecond(1));
+        assertThat(pastOnBranch.kind()).isEqualTo(CommitTimestamps.Kind.past);
+        assertThat(pastOnBranch.lsn()).isEqualTo(START.plus(200));
         assertThat(timestamps.lsnAt(root(START), Instant.ofEpochSecond(1)).kind())
                 .isEqualTo(CommitTimestamps.Kind.nodata);
     }
