@@ -57,6 +57,9 @@ public class IndexStore {
      */
     public void saveIndex(Timeline timeline) throws IOException {
         synchronized (timeline.indexLock()) {
+            if (timeline.isDeleted()) {
+                throw new IOException(timeline + " was deleted; its index is not uploaded again");
+            }
             saveIndex(timeline.toIndex());
         }
     }

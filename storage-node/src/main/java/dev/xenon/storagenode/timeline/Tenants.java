@@ -199,6 +199,8 @@ public class Tenants {
         }
         Tenant tenant = tenant(timeline.tenantId());
         tenant.timelines.remove(timeline.id());
+        // after an index upload in flight, and before any later one: the index cannot come back
+        timeline.markDeleted();
         store.deleteTimeline(timeline.tenantId(), timeline.id());
         cache.forgetTimeline(timeline.tenantId(), timeline.id());
         deleteRecursively(cache.timelineDir(timeline.tenantId(), timeline.id()));

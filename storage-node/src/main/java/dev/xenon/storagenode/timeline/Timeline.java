@@ -78,6 +78,7 @@ public final class Timeline {
     private volatile ComputeConnection compute;
     private final Object indexLock = new Object();
     private volatile long lastInterestNanos = System.nanoTime();
+    private volatile boolean deleted;
 
     private Timeline(TimelineMetadata metadata, Timeline ancestor, State state) {
         if (metadata.hasAncestor() && (ancestor == null || !ancestor.id().equals(metadata.ancestorTimelineId()))) {
@@ -161,6 +162,17 @@ public final class Timeline {
     /** Held while this timeline's index is uploaded. */
     Object indexLock() {
         return indexLock;
+    }
+
+    /** Deleted: its index is never uploaded again (an upload in flight finishes first). */
+    void markDeleted() {
+        synchronized (indexLock) {
+            deleted = true;
+        }
+    }
+
+    boolean isDeleted() {
+        return deleted;
     }
 
     /** The index to persist: only what is written to layer files. */
