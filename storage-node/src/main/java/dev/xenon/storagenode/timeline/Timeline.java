@@ -77,7 +77,10 @@ public final class Timeline {
     private volatile State state;
     private volatile ComputeConnection compute;
     private final Object indexLock = new Object();
-    private volatile long lastInterestNanos = System.nanoTime();
+    /** Not active at creation or load: a branch nobody starts is idle from the beginning. */
+    private volatile long lastInterestNanos =
+            System.nanoTime() - java.time.Duration.ofDays(1).toNanos();
+
     private volatile boolean deleted;
 
     private Timeline(TimelineMetadata metadata, Timeline ancestor, State state) {
