@@ -84,7 +84,7 @@ class ComputeStartIT {
         cluster.wipeStorageNode();
         cluster.startStorageNode();
         TimelineInfo reloaded = cluster.client.timeline(cluster.tenant, main);
-        assertThat(reloaded.lastRecordLsn()).isEqualTo(cluster.walNodesFlushLsn(main));
+        assertThat(reloaded.lastRecordLsn()).isEqualTo(cluster.walNodesCommittedLsn(main));
         StorageCluster.Compute fourth = cluster.startCompute(main);
         assertThat(fourth.count("t")).isEqualTo(1021);
         fourth.execute("INSERT INTO t VALUES (-2)");

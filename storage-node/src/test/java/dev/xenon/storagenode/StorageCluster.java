@@ -131,8 +131,8 @@ final class StorageCluster implements AutoCloseable {
         return new ComputeStarter(client, walClients, baseDir);
     }
 
-    Lsn walNodesFlushLsn(TimelineId timeline) {
-        return starter().walNodesFlushLsn(timeline);
+    Lsn walNodesCommittedLsn(TimelineId timeline) {
+        return starter().walNodesCommittedLsn(timeline);
     }
 
     void awaitIngested(TimelineId timeline, Lsn lsn) {

@@ -97,11 +97,29 @@ public final class ComputeStarter {
         }
     }
 
-    /** Stops a compute cleanly and waits until the storage node has ingested everything it wrote. */
+    /**
+     * Stops a compute cleanly and waits until the storage node has ingested everything a majority of
+     * WAL nodes holds. WAL only one node holds (a shutdown checkpoint streamed to the nodes connected
+     * at that moment) is not committed: the next election makes it so or cuts it.
+     */
     public void stop(Compute compute) {
         storage.detachCompute(compute.tenant(), compute.timeline());
         compute.postgres().stop();
-        awaitIngested(compute.tenant(), compute.timeline(), walNodesFlushLsn(compute.timeline()));
+        awaitIngested(compute.tenant(), compute.timeline(), walNodesCommittedLsn(compute.timeline()));
+    }
+
+    /** The highest LSN a majority of the WAL nodes has flushed for a timeline: what is committed. */
+    public Lsn walNodesCommittedLsn(TimelineId timeline) {
+        List<Lsn> flushed = new java.util.ArrayList<>();
+        for (WalNodeClient c : walNodes) {
+            try {
+                flushed.add(c.status(timeline).flushLsn());
+            } catch (RuntimeException e) {
+                flushed.add(Lsn.INVALID);
+            }
+        }
+        flushed.sort(java.util.Comparator.reverseOrder());
+        return flushed.get(walNodes.size() / 2);
     }
 
     /** The highest LSN the WAL nodes hold for a timeline ({@link Lsn#INVALID} when none knows it). */
