@@ -37,6 +37,9 @@ import java.util.function.Consumer;
  */
 final class BenchCluster implements AutoCloseable {
 
+    /** Waiting for ingest fails after this long without progress. */
+    static final Duration STALL = Duration.ofMinutes(2);
+
     final Path baseDir = TestDirectories.create("storage-bench");
     final List<WalNodeProcess> walNodes = new ArrayList<>();
     final StorageNodeProcess storageNode;
@@ -188,14 +191,17 @@ final class BenchCluster implements AutoCloseable {
      * the WAL from {@code from} ingested every few seconds.
      */
     void awaitIngested(TenantId tenant, TimelineId timeline, Lsn from, Lsn target, String what) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(30).toNanos();
         long lastPrint = System.nanoTime();
+        long lastProgress = System.nanoTime();
+        Lsn seen = Lsn.INVALID;
         Lsn last;
-        while ((last = client.timeline(tenant, timeline).lastRecordLsn()).isBefore(target)) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(what + ": the storage node ingested only up to " + last + ", not "
-                        + target + ", within 30 min; log: "
-                        + storageNode.dataDir().getParent());
+        while ((last = lastRecordLsn(tenant, timeline, what)).isBefore(target)) {
+            if (last.isAfter(seen)) {
+                seen = last;
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
+                throw new IllegalStateException(what + ": the storage node has ingested nothing for " + STALL + " (at "
+                        + last + ", waiting for " + target + ")" + storageNodeTrouble());
             }
             if (System.nanoTime() - lastPrint > 5_000_000_000L) {
                 long total = Math.max(1, target.minus(from));
@@ -207,6 +213,20 @@ final class BenchCluster implements AutoCloseable {
             }
             sleep(50);
         }
+    }
+
+    private Lsn lastRecordLsn(TenantId tenant, TimelineId timeline, String what) {
+        try {
+            return client.timeline(tenant, timeline).lastRecordLsn();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(what + ": the storage node does not answer" + storageNodeTrouble(), e);
+        }
+    }
+
+    /** What the storage node's log says about heap exhaustion, and where the log is. */
+    private String storageNodeTrouble() {
+        return (storageNode.log().contains("OutOfMemoryError") ? "; it ran out of heap (see --storage-node-heap)" : "")
+                + "; its log: " + baseDir.resolve(storageNode.name() + ".log");
     }
 
     /** {@code pgbench} against database postgres of {@code pg}; each output line goes to {@code lines}. */
@@ -293,7 +313,11 @@ final class BenchCluster implements AutoCloseable {
         if (keep) {
             StorageBench.progress("kept %s (node logs, remote storage)", baseDir);
         } else {
-            TestDirectories.deleteRecursively(baseDir);
+            try {
+                TestDirectories.deleteRecursively(baseDir);
+            } catch (RuntimeException e) {
+                StorageBench.progress("could not remove all of %s: %s", baseDir, e.getMessage());
+            }
         }
     }
 }

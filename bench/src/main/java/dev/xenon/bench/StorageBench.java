@@ -675,8 +675,16 @@ public final class StorageBench {
     /** Branch creation latencies, and what idle timelines cost the cluster. */
     record BranchCreationResult(List<Latencies> latencies, IdleCost idle) {}
 
-    /** CPU the storage node and WAL nodes use while nothing happens, with few and with many timelines. */
-    record IdleCost(int fewTimelines, Map<String, Double> few, int manyTimelines, Map<String, Double> many) {}
+    /**
+     * CPU the storage node and WAL nodes use while nothing happens: with few timelines, with many
+     * right after they were created, and with many once untouched for {@link #IDLE_SETTLE}.
+     */
+    record IdleCost(
+            int fewTimelines,
+            Map<String, Double> few,
+            int manyTimelines,
+            Map<String, Double> manyFresh,
+            Map<String, Double> manySettled) {}
 
     private BranchCreationResult measureBranchCreation(
             BenchCluster cluster, Parent small, Lsn smallLast, Parent large, Lsn largeLast) throws IOException {
@@ -759,11 +767,21 @@ public final class StorageBench {
             cluster.client.branch(small.tenant(), TimelineId.generate(), small.timeline(), smallLast);
         }
         int manyTimelines = timelineCount(cluster, small, large);
-        Map<String, Double> manyCpu = cluster.cpuPercent(IDLE_SAMPLE);
-        return new BranchCreationResult(result, new IdleCost(fewTimelines, fewCpu, manyTimelines, manyCpu));
+        Map<String, Double> manyFresh = cluster.cpuPercent(IDLE_SAMPLE);
+        progress("(c) idle CPU again after %d s without API calls", IDLE_SETTLE.toSeconds());
+        BenchCluster.sleep(IDLE_SETTLE.minus(IDLE_SAMPLE).toMillis());
+        Map<String, Double> manySettled = cluster.cpuPercent(IDLE_SAMPLE);
+        return new BranchCreationResult(
+                result, new IdleCost(fewTimelines, fewCpu, manyTimelines, manyFresh, manySettled));
     }
 
     static final Duration IDLE_SAMPLE = Duration.ofSeconds(10);
+    /**
+     * How long the many timelines are left alone before the last sample: the node polls a timeline
+     * used through its API in the last 30 s at the full ingest rate, then ever less often.
+     */
+    static final Duration IDLE_SETTLE = Duration.ofSeconds(60);
+
     static final int IDLE_BRANCHES = 100;
     static final String HTTP_FLOOR = "HTTP floor: GET timeline (same client)";
 
@@ -1087,17 +1105,22 @@ public final class StorageBench {
         IdleCost idle = creation.idle();
         sb.append(String.format(
                 Locale.ROOT,
-                "%nIdle cost of timelines (each timeline's ingest asks all 3 WAL nodes for their status every"
-                        + " ingest-interval, 200 ms, whether or not a compute runs): CPU over %d s with nothing running, in"
-                        + " %% of one core:%n%n",
-                IDLE_SAMPLE.toSeconds()));
+                "%nIdle cost of timelines: CPU of the node JVMs over %d s with nothing running, in %% of one core;"
+                        + " the %d added timelines are branches without a compute, sampled right after their creation"
+                        + " and again %d s after it:%n%n",
+                IDLE_SAMPLE.toSeconds(),
+                idle.manyTimelines() - idle.fewTimelines(),
+                IDLE_SETTLE.toSeconds()));
         sb.append("| timelines |");
         idle.few().keySet().forEach(k -> sb.append(' ').append(k).append(" |"));
-        sb.append(" sum |\n|---:|");
+        sb.append(" sum |\n|---|");
         idle.few().keySet().forEach(k -> sb.append("---:|"));
         sb.append("---:|\n");
-        for (var row :
-                List.of(Map.entry(idle.fewTimelines(), idle.few()), Map.entry(idle.manyTimelines(), idle.many()))) {
+        List<Map.Entry<String, Map<String, Double>>> rows = List.of(
+                Map.entry(Integer.toString(idle.fewTimelines()), idle.few()),
+                Map.entry(idle.manyTimelines() + ", just created", idle.manyFresh()),
+                Map.entry(idle.manyTimelines() + ", " + IDLE_SETTLE.toSeconds() + " s later", idle.manySettled()));
+        for (var row : rows) {
             sb.append("| ").append(row.getKey()).append(" |");
             row.getValue().values().forEach(v -> sb.append(String.format(Locale.ROOT, " %.0f |", v)));
             sb.append(String.format(
