@@ -158,7 +158,7 @@ public final class Timeline {
      * Whether the attached compute's WAL has reached this node: ingest passed the last record it
      * had when the compute was attached, so a majority of WAL nodes streams from the compute. Until
      * then a {@code BASE_BACKUP} of the compute is not taken: its checkpoint may recycle WAL segments
-     * the WAL nodes have not streamed yet (the compute has no slots for them).
+     * the WAL nodes have not streamed yet (their replication slots exist only once they connect).
      */
     public boolean computeStreams() {
         return compute != null && state.lastRecordLsn().isAfter(computeAttachedAt);
