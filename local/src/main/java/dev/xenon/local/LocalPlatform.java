@@ -278,7 +278,8 @@ public final class LocalPlatform implements AutoCloseable {
         progress("stopped");
     }
 
-    static String generateApiKey() {
+    /** A new API key: 64 lowercase letters and digits from {@link SecureRandom}. */
+    public static String generateApiKey() {
         String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
         SecureRandom random = new SecureRandom();
         StringBuilder key = new StringBuilder(64);

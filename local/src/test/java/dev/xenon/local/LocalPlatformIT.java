@@ -1,0 +1,316 @@
+package dev.xenon.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.xenon.testsupport.TestDirectories;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole local platform as {@code ./xenon up} runs it (metadata Postgres, three WAL nodes, the
+ * storage node, console-app, computes as local Postgres processes), driven only through the REST
+ * API v2, as a user would: create a project, write through its connection URI, suspend, start,
+ * branch from the head and from a timestamp, delete a branch.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LocalPlatformIT {
+
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final String API_KEY = LocalPlatform.generateApiKey();
+
+    Path dataDir;
+    LocalPlatform platform;
+    LocalPlatform.Ready ready;
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    void start() {
+        dataDir = TestDirectories.create("local-platform");
+        platform = new LocalPlatform(
+                new LocalPlatform.Options(dataDir, LocalPlatform.freePort(), LocalPlatform.freePort(), 0, 0, API_KEY));
+        ready = platform.start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (platform != null) {
+            platform.close();
+        }
+    }
+
+    @Test
+    void aProjectLivesThroughSuspendStartAndBranchesOnlyThroughTheApi() throws Exception {
+        JsonNode created = call("POST", "/projects", "{\"project\":{\"name\":\"e2e\"}}", 201);
+        String project = created.path("project").path("id").asString();
+        awaitOperations(project, created.path("operations"));
+        String mainBranch = created.path("branch").path("id").asString();
+        String endpoint = created.path("endpoints").path(0).path("id").asString();
+        String uri =
+                created.path("connection_uris").path(0).path("connection_uri").asString();
+
+        try (Connection c = connect(uri);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (v int)");
+            s.execute("INSERT INTO t SELECT generate_series(1, 100)");
+        }
+        Thread.sleep(1100);
+        Instant between = Instant.now();
+        Thread.sleep(1100);
+        try (Connection c = connect(uri);
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO t SELECT generate_series(101, 150)");
+        }
+
+        // suspend, then start: every committed row is back
+        awaitOperations(
+                project,
+                call("POST", "/projects/" + project + "/endpoints/" + endpoint + "/suspend", null, 200)
+                        .path("operations"));
+        assertThat(call("GET", "/projects/" + project + "/endpoints/" + endpoint, null, 200)
+                        .path("endpoint")
+                        .path("current_state")
+                        .asString())
+                .isEqualTo("idle");
+        awaitOperations(
+                project,
+                call("POST", "/projects/" + project + "/endpoints/" + endpoint + "/start", null, 200)
+                        .path("operations"));
+        assertThat(count(uri, "t")).isEqualTo(150);
+
+        // a branch from the head sees everything and writes only to itself
+        JsonNode head = call(
+                "POST",
+                "/projects/" + project + "/branches",
+                "{\"branch\":{\"name\":\"dev\"},\"endpoints\":[{\"type\":\"read_write\"}]}",
+                201);
+        awaitOperations(project, head.path("operations"));
+        String devUri = connectionUri(project, head.path("branch").path("id").asString());
+        assertThat(count(devUri, "t")).isEqualTo(150);
+        try (Connection c = connect(devUri);
+                Statement s = c.createStatement()) {
+            s.execute("INSERT INTO t VALUES (1000)");
+        }
+        assertThat(count(devUri, "t")).isEqualTo(151);
+        assertThat(count(uri, "t")).isEqualTo(150);
+
+        // a branch from a timestamp sees the rows committed before it only
+        JsonNode past = call(
+                "POST",
+                "/projects/" + project + "/branches",
+                "{\"branch\":{\"name\":\"past\",\"parent_id\":\"" + mainBranch + "\",\"parent_timestamp\":\"" + between
+                        + "\"},\"endpoints\":[{\"type\":\"read_write\"}]}",
+                201);
+        awaitOperations(project, past.path("operations"));
+        String pastBranch = past.path("branch").path("id").asString();
+        assertThat(count(connectionUri(project, pastBranch), "t")).isEqualTo(100);
+
+        // delete a branch: gone from the API
+        JsonNode deleted = call("DELETE", "/projects/" + project + "/branches/" + pastBranch, null, 200);
+        awaitOperations(project, deleted.path("operations"));
+        call("GET", "/projects/" + project + "/branches/" + pastBranch, null, 404);
+        assertThat(call("GET", "/projects/" + project + "/branches", null, 200)
+                        .path("branches")
+                        .valueStream()
+                        .map(b -> b.path("id").asString()))
+                .contains(mainBranch)
+                .doesNotContain(pastBranch);
+    }
+
+    /** Neon's own CLI from the npm registry, pointed at this platform by its API host. */
+    static final String NEONCTL_VERSION = "5.0.1";
+
+    @Test
+    void neonctlFromNpmCreatesAProjectAndBranchesAndPrintsAConnectionString() throws Exception {
+        Path neonctl = installNeonctl();
+        JsonNode project = neonctlJson(neonctl, "projects", "create", "--name", "cli");
+        String projectId = project.path("project").path("id").asString();
+        assertThat(projectId).isNotBlank();
+
+        JsonNode branch = neonctlJson(neonctl, "branches", "create", "--project-id", projectId, "--name", "feature");
+        assertThat(branch.path("branch").path("name").asString()).isEqualTo("feature");
+
+        JsonNode list = neonctlJson(neonctl, "branches", "list", "--project-id", projectId);
+        assertThat(list.valueStream().map(b -> b.path("name").asString())).contains("main", "feature");
+
+        String uri = neonctl(neonctl, "connection-string", "feature", "--project-id", projectId, "--ssl", "omit")
+                .strip();
+        assertThat(uri).startsWith("postgresql://");
+        try (Connection c = connect(uri);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT 1")) {
+            assertThat(rs.next()).isTrue();
+        }
+
+        neonctl(neonctl, "branches", "delete", "feature", "--project-id", projectId);
+        JsonNode after = neonctlJson(neonctl, "branches", "list", "--project-id", projectId);
+        assertThat(after.valueStream().map(b -> b.path("name").asString()))
+                .contains("main")
+                .doesNotContain("feature");
+    }
+
+    private Path installNeonctl() throws Exception {
+        Path prefix = Path.of("target", "neonctl-" + NEONCTL_VERSION).toAbsolutePath();
+        Path bin = prefix.resolve("node_modules/.bin/neonctl");
+        if (!java.nio.file.Files.isExecutable(bin)) {
+            run(
+                    prefix.getParent(),
+                    java.util.List.of(
+                            "npm",
+                            "install",
+                            "--prefix",
+                            prefix.toString(),
+                            "--no-audit",
+                            "--no-fund",
+                            "neonctl@" + NEONCTL_VERSION),
+                    Duration.ofMinutes(5));
+        }
+        return bin;
+    }
+
+    private JsonNode neonctlJson(Path neonctl, String... args) throws Exception {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+        all.addAll(java.util.List.of("--output", "json"));
+        return JSON.readTree(neonctl(neonctl, all.toArray(String[]::new)));
+    }
+
+    private String neonctl(Path neonctl, String... args) throws Exception {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                neonctl.toString(),
+                "--api-host",
+                ready.apiUrl(),
+                "--api-key",
+                API_KEY,
+                "--no-analytics",
+                "--no-color",
+                "--config-dir",
+                dataDir.resolve("neonctl-config").toString()));
+        command.addAll(java.util.List.of(args));
+        return run(dataDir, command, Duration.ofMinutes(2));
+    }
+
+    /** Runs a command; returns its standard output; fails with both outputs on a non-zero exit. */
+    private static String run(Path dir, java.util.List<String> command, Duration timeout) throws Exception {
+        java.nio.file.Files.createDirectories(dir);
+        Path err = java.nio.file.Files.createTempFile("cmd", ".err");
+        Process p = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectError(err.toFile())
+                .start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        boolean done = p.waitFor(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        String stderr = java.nio.file.Files.readString(err);
+        assertThat(done)
+                .as("%s finished within %s", command.subList(0, 2), timeout)
+                .isTrue();
+        assertThat(p.exitValue())
+                .as("%s exit code; stdout:%n%s%nstderr:%n%s", String.join(" ", command.subList(0, 2)), out, stderr)
+                .isZero();
+        return out;
+    }
+
+    private String connectionUri(String project, String branch) {
+        JsonNode branchInfo = call("GET", "/projects/" + project + "/branches/" + branch, null, 200);
+        assertThat(branchInfo.path("branch").path("id").asString()).isEqualTo(branch);
+        JsonNode roles = call("GET", "/projects/" + project + "/branches/" + branch + "/roles", null, 200);
+        JsonNode databases = call("GET", "/projects/" + project + "/branches/" + branch + "/databases", null, 200);
+        String role = roles.path("roles")
+                .valueStream()
+                .map(r -> r.path("name").asString())
+                .filter(n -> n.endsWith("_owner"))
+                .findFirst()
+                .orElseThrow();
+        String database = databases.path("databases").path(0).path("name").asString();
+        return call(
+                        "GET",
+                        "/projects/" + project + "/connection_uri?branch_id=" + branch + "&role_name=" + role
+                                + "&database_name=" + database,
+                        null,
+                        200)
+                .path("uri")
+                .asString();
+    }
+
+    /** Waits until every listed operation has finished; fails on one that failed. */
+    private void awaitOperations(String project, JsonNode operations) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        for (JsonNode op : operations) {
+            String id = op.path("id").asString();
+            while (true) {
+                JsonNode now = call("GET", "/projects/" + project + "/operations/" + id, null, 200)
+                        .path("operation");
+                String status = now.path("status").asString();
+                if (status.equals("finished")) {
+                    break;
+                }
+                assertThat(status).as("operation %s", now).isNotIn("failed", "error", "cancelled");
+                assertThat(System.nanoTime()).as("operation %s in time", now).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private JsonNode call(String method, String path, String body, int expectedStatus) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ready.apiUrl() + path))
+                .timeout(Duration.ofSeconds(60))
+                .header("Accept", "application/json")
+                .header("Authorization", "Bearer " + API_KEY)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        try {
+            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode())
+                    .as("%s %s → %s", method, path, response.body())
+                    .isEqualTo(expectedStatus);
+            return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** pgjdbc to a {@code postgresql://role:password@host:port/db} URI. */
+    static Connection connect(String uri) throws SQLException {
+        URI u = URI.create(uri);
+        String[] userInfo = u.getRawUserInfo().split(":", 2);
+        Properties props = new Properties();
+        props.setProperty("user", java.net.URLDecoder.decode(userInfo[0], java.nio.charset.StandardCharsets.UTF_8));
+        props.setProperty("password", java.net.URLDecoder.decode(userInfo[1], java.nio.charset.StandardCharsets.UTF_8));
+        return DriverManager.getConnection("jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath(), props);
+    }
+
+    static long count(String uri, String table) throws SQLException {
+        try (Connection c = connect(uri);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
