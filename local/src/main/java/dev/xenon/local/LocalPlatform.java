@@ -1,69 +1,112 @@
 package dev.xenon.local;
 
-import dev.xenon.common.Lsn;
-import dev.xenon.common.Term;
-import dev.xenon.common.TimelineId;
 import dev.xenon.common.postgres.PostgresInstallation;
 import dev.xenon.common.postgres.PostgresOsUser;
 import dev.xenon.common.postgres.PostgresProcess;
-import dev.xenon.common.walnode.ComputeConnection;
-import dev.xenon.common.walnode.Election;
-import dev.xenon.common.walnode.WalNodeClient;
+import dev.xenon.console.ConsoleApplication;
+import dev.xenon.storagenode.StorageNodeApplication;
 import dev.xenon.walnode.WalNodeApplication;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import org.springframework.boot.Banner;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * {@code ./xenon up}: the platform on one machine, as far as it is built — three WAL nodes (in this
- * JVM, each its own Spring context and port) and one compute (a local Postgres process) whose
- * commits they acknowledge as a quorum. A second start reuses the data directory: the compute
- * restarts and a new term is elected.
+ * {@code ./xenon up}: the whole platform on one machine, in the foreground — the control plane's
+ * metadata Postgres (a local Postgres process), three WAL nodes, the storage node and console-app
+ * (each its own Spring context and port in this JVM); computes run as local Postgres processes
+ * started by console-app's local driver. A second start reuses the data directory.
  *
- * <p>Layout of the data directory: {@code wal-N/} (WAL node data), {@code compute/pgdata},
- * {@code compute/password} (0600), {@code compute/postgres.log}, {@code timeline-id}.
+ * <p>Layout of the data directory: {@code metadata/} (pgdata, password 0600, log), {@code wal-N/},
+ * {@code storage-node/} (layer cache), {@code remote/} (the storage node's remote storage: the
+ * local stand-in for S3), {@code console/} (computes under {@code computes/<endpoint>/}), {@code
+ * api-key} (0600).
  */
-public final class LocalPlatform {
+public final class LocalPlatform implements AutoCloseable {
 
-    private final Path dataDir;
-    private final int pgPort;
-    private final int walBasePort;
-    private final List<ConfigurableApplicationContext> walNodes = new ArrayList<>();
-    private PostgresProcess compute;
+    static final String METADATA_DATABASE = "xenon_console";
+    static final String METADATA_USER = "xenon";
+    static final String BOOTSTRAP_USER = "admin@localhost";
+    // springdoc is on the shared classpath for console-app; the nodes' APIs are not documented by it
+    private static final String NO_API_DOCS = "--springdoc.api-docs.enabled=false";
+    private static final String NO_SWAGGER_UI = "--springdoc.swagger-ui.enabled=false";
 
-    LocalPlatform(Path dataDir, int pgPort, int walBasePort) {
-        this.dataDir = dataDir;
-        this.pgPort = pgPort;
-        this.walBasePort = walBasePort;
+    /**
+     * @param walBasePort the first WAL node's port (then +1, +2); 0 picks free ones
+     * @param storagePort the storage node's port; 0 picks a free one
+     * @param bootstrapApiKey the API key to seed, or null to generate one on the first start
+     */
+    public record Options(
+            Path dataDir, int httpPort, int proxyPort, int walBasePort, int storagePort, String bootstrapApiKey) {
+
+        static Options parse(String[] args, Map<String, String> env) {
+            Map<String, String> opts = options(args);
+            Path dataDir = Path.of(opts.getOrDefault(
+                    "data-dir", env.getOrDefault("XENON_DATA_DIR", System.getProperty("user.home") + "/.xenon")));
+            return new Options(
+                    dataDir.toAbsolutePath(),
+                    port(opts, env, "http-port", "XENON_HTTP_PORT", 8080),
+                    port(opts, env, "proxy-port", "XENON_PROXY_PORT", 55432),
+                    port(opts, env, "wal-port", "XENON_WAL_PORT", 7676),
+                    port(opts, env, "storage-port", "XENON_STORAGE_PORT", 9898),
+                    blankToNull(env.get("XENON_BOOTSTRAP_API_KEY")));
+        }
+    }
+
+    /** What {@code Xenon is ready:} names. */
+    public record Ready(String consoleUrl, String apiUrl, String proxyAddress, String apiKey, Path apiKeyFile) {}
+
+    private final Options options;
+    private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    private PostgresProcess metadata;
+    private boolean closed;
+
+    public LocalPlatform(Options options) {
+        this.options = options;
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = options(args);
-        Path dataDir = Path.of(
-                opts.getOrDefault("data-dir", env("XENON_DATA_DIR", System.getProperty("user.home") + "/.xenon")));
-        int pgPort = Integer.parseInt(opts.getOrDefault("pg-port", env("XENON_PG_PORT", "55433")));
-        int walPort = Integer.parseInt(opts.getOrDefault("wal-port", env("XENON_WAL_PORT", "7676")));
-        LocalPlatform platform = new LocalPlatform(dataDir.toAbsolutePath(), pgPort, walPort);
+        Options options;
+        try {
+            options = Options.parse(args, System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("xenon: " + e.getMessage());
+            System.err.println(
+                    "usage: ./xenon up [--data-dir DIR] [--http-port N] [--proxy-port N] [--wal-port N] [--storage-port N]");
+            System.exit(2);
+            return;
+        }
+        LocalPlatform platform = new LocalPlatform(options);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            platform.stop();
+            platform.close();
             stopped.countDown();
         }));
         try {
-            platform.start();
+            Ready ready = platform.start();
+            System.out.printf(
+                    "Xenon is ready: console %s · API %s · proxy %s · API key in %s. Ctrl-C stops.%n",
+                    ready.consoleUrl(), ready.apiUrl(), ready.proxyAddress(), ready.apiKeyFile());
         } catch (RuntimeException e) {
             System.err.println("xenon: " + e.getMessage());
             System.exit(1);
@@ -71,111 +114,220 @@ public final class LocalPlatform {
         stopped.await();
     }
 
-    void start() throws IOException, SQLException {
-        Files.createDirectories(dataDir);
+    /** Starts everything; returns once console-app serves its API. */
+    public Ready start() {
+        Path dataDir = options.dataDir();
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + dataDir, e);
+        }
         progress("data directory %s", dataDir);
+        if (Files.isDirectory(dataDir.resolve("compute"))) {
+            progress(
+                    "note: %s is left from an earlier version of ./xenon up (one compute, no control plane); it is not used",
+                    dataDir.resolve("compute"));
+        }
         PostgresInstallation pg = PostgresInstallation.fromEnvironment(null);
         PostgresOsUser osUser = PostgresOsUser.forCurrentProcess();
         progress("PostgreSQL %d at %s (runs as %s)", pg.majorVersion(), pg.binDir(), osUser);
 
-        List<WalNodeClient> clients = new ArrayList<>();
+        String jdbcUrl = startMetadata(pg, osUser);
+        String metadataPassword = readSecret(dataDir.resolve("metadata").resolve("password"));
+
+        List<String> walUrls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String name = "wal-" + i;
-            int port = walBasePort + i;
+            int port = options.walBasePort() == 0 ? freePort() : options.walBasePort() + i;
             progress("starting WAL node %s on port %d (%d/3)", name, port, i + 1);
-            walNodes.add(WalNodeApplication.builder()
-                    .bannerMode(Banner.Mode.OFF)
-                    .logStartupInfo(false)
-                    // Arguments, not default properties: those rank below wal-node.yaml.
-                    .run(
-                            "--server.port=" + port,
-                            "--server.address=127.0.0.1",
-                            "--xenon.wal-node.name=" + name,
-                            "--xenon.wal-node.data-dir=" + dataDir.resolve(name),
-                            "--spring.application.name=" + name,
-                            "--logging.level.root=WARN",
-                            "--logging.level.dev.xenon=INFO"));
-            clients.add(new WalNodeClient("http://127.0.0.1:" + port));
+            started(run(
+                    WalNodeApplication.builder(),
+                    "--server.port=" + port,
+                    "--xenon.wal-node.name=" + name,
+                    "--xenon.wal-node.data-dir=" + dataDir.resolve(name),
+                    "--spring.application.name=" + name,
+                    NO_API_DOCS,
+                    NO_SWAGGER_UI));
+            walUrls.add("http://127.0.0.1:" + port);
         }
 
-        Path computeDir = dataDir.resolve("compute");
-        osUser.prepareDirectory(computeDir);
-        Path pgdata = computeDir.resolve("pgdata");
-        Path passwordFile = computeDir.resolve("password");
-        boolean fresh = !Files.exists(pgdata.resolve("PG_VERSION"));
-        if (fresh) {
-            progress("initdb of the compute (first start)");
-            Files.writeString(passwordFile, generatePassword(), StandardCharsets.UTF_8);
-            Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
-            PostgresProcess.initdb(
-                    pg, osUser, pgdata, "xenon", Files.readString(passwordFile).strip(), false);
-        }
-        String password = Files.readString(passwordFile).strip();
-        Map<String, String> settings = new LinkedHashMap<>();
-        settings.put("listen_addresses", "127.0.0.1");
-        settings.put("unix_socket_directories", computeDir.toString());
-        settings.put("wal_level", "replica");
-        settings.put("max_wal_senders", "10");
-        settings.put("max_replication_slots", "10");
-        settings.put("synchronous_commit", "on");
-        settings.put("synchronous_standby_names", "ANY 2 (\"wal-0\", \"wal-1\", \"wal-2\")");
-        compute = new PostgresProcess(pg, osUser, pgdata, computeDir.resolve("postgres.log"), pgPort, settings);
-        progress("starting the compute on port %d", pgPort);
-        compute.start(Duration.ofSeconds(60));
+        int storagePort = options.storagePort() == 0 ? freePort() : options.storagePort();
+        progress("starting the storage node on port %d (remote storage: %s)", storagePort, dataDir.resolve("remote"));
+        started(run(
+                StorageNodeApplication.builder(),
+                "--server.port=" + storagePort,
+                "--xenon.storage-node.data-dir=" + dataDir.resolve("storage-node"),
+                "--xenon.storage-node.wal-nodes=" + String.join(",", walUrls),
+                "--xenon.storage-node.remote.kind=local",
+                "--xenon.storage-node.remote.local-path=" + dataDir.resolve("remote"),
+                NO_API_DOCS,
+                NO_SWAGGER_UI));
 
-        Path timelineFile = dataDir.resolve("timeline-id");
-        if (!Files.exists(timelineFile)) {
-            Files.writeString(timelineFile, TimelineId.generate().toString());
+        Path apiKeyFile = dataDir.resolve("api-key");
+        String apiKey = options.bootstrapApiKey();
+        if (apiKey == null) {
+            apiKey = Files.exists(apiKeyFile) ? readSecret(apiKeyFile) : generateApiKey();
         }
-        TimelineId timeline = TimelineId.parse(Files.readString(timelineFile).strip());
-        Election election = new Election(clients);
-        Election.Result result = election.elect(timeline, Term.of(1));
-        if (result.isEmpty()) {
-            Lsn current = currentWalLsn(pgdata, pg, osUser);
-            result = result.startingAt(current.segmentStart(Lsn.DEFAULT_SEGMENT_SIZE));
-        }
-        progress("term %s elected on timeline %s, WAL from %s", result.term(), timeline, result.startLsn());
-        election.follow(timeline, result, new ComputeConnection("127.0.0.1", pgPort, "xenon", password));
-        System.out.printf(
-                "Xenon is ready: postgres://xenon@127.0.0.1:%d/postgres (password in %s); commits are acknowledged by 2 of 3 WAL nodes at http://127.0.0.1:%d-%d. Ctrl-C stops.%n",
-                pgPort, passwordFile, walBasePort, walBasePort + 2);
+        writeSecret(apiKeyFile, apiKey);
+
+        progress("starting console-app on port %d", options.httpPort());
+        started(run(
+                ConsoleApplication.builder(),
+                "--server.port=" + options.httpPort(),
+                "--spring.datasource.url=" + jdbcUrl,
+                "--spring.datasource.username=" + METADATA_USER,
+                "--spring.datasource.password=" + metadataPassword,
+                "--xenon.data-dir=" + dataDir.resolve("console"),
+                "--xenon.storage-node-url=http://127.0.0.1:" + storagePort,
+                "--xenon.wal-nodes=" + String.join(",", walUrls),
+                "--xenon.console.bootstrap-user-email=" + BOOTSTRAP_USER,
+                "--xenon.console.bootstrap-api-key=" + apiKey));
+        String base = "http://127.0.0.1:" + options.httpPort();
+        return new Ready(
+                base + "/",
+                base + "/api/v2",
+                "127.0.0.1:" + options.proxyPort() + " (proxy not built yet)",
+                apiKey,
+                apiKeyFile);
     }
 
-    void stop() {
-        if (compute != null) {
-            progress("stopping the compute");
-            compute.stop(Duration.ofSeconds(30));
+    /** The metadata Postgres: initdb on the first start, then start; returns its JDBC URL. */
+    private String startMetadata(PostgresInstallation pg, PostgresOsUser osUser) {
+        Path dir = options.dataDir().resolve("metadata");
+        Path pgdata = dir.resolve("pgdata");
+        Path passwordFile = dir.resolve("password");
+        try {
+            Files.createDirectories(dir);
+            osUser.prepareDirectory(dir);
+            if (!Files.exists(pgdata.resolve("PG_VERSION"))) {
+                progress("initdb of the metadata database (first start)");
+                writeSecret(passwordFile, generateApiKey());
+                PostgresProcess.initdb(pg, osUser, pgdata, METADATA_USER, readSecret(passwordFile), false);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + dir, e);
         }
-        for (ConfigurableApplicationContext node : walNodes.reversed()) {
-            node.close();
+        int port = freePort();
+        Map<String, String> settings = new LinkedHashMap<>();
+        settings.put("listen_addresses", "127.0.0.1");
+        // TCP only: a socket path under a deep data directory would exceed the 107-byte limit
+        settings.put("unix_socket_directories", "");
+        settings.put("max_connections", "50");
+        PostgresProcess postgres = new PostgresProcess(pg, osUser, pgdata, dir.resolve("postgres.log"), port, settings);
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("stopped while starting");
+            }
+            metadata = postgres;
+        }
+        progress("starting the metadata database on port %d", port);
+        postgres.start(Duration.ofSeconds(60));
+        Properties props = new Properties();
+        props.setProperty("user", METADATA_USER);
+        props.setProperty("password", readSecret(passwordFile));
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", props);
+                Statement s = c.createStatement()) {
+            boolean exists;
+            try (ResultSet rs =
+                    s.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + METADATA_DATABASE + "'")) {
+                exists = rs.next();
+            }
+            if (!exists) {
+                s.execute("CREATE DATABASE " + METADATA_DATABASE);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot prepare the metadata database: " + e.getMessage(), e);
+        }
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + METADATA_DATABASE;
+    }
+
+    /** Keeps a started part for {@link #close()}; a part that finished starting after close is closed at once. */
+    private synchronized void started(ConfigurableApplicationContext context) {
+        if (closed) {
+            context.close();
+            throw new IllegalStateException("stopped while starting");
+        }
+        contexts.add(context);
+    }
+
+    private static ConfigurableApplicationContext run(SpringApplicationBuilder app, String... args) {
+        List<String> all = new ArrayList<>(
+                List.of("--server.address=127.0.0.1", "--logging.level.root=WARN", "--logging.level.dev.xenon=INFO"));
+        all.addAll(List.of(args));
+        // Arguments, not default properties: those rank below each application's own yaml.
+        return app.bannerMode(Banner.Mode.OFF).logStartupInfo(false).run(all.toArray(String[]::new));
+    }
+
+    /** Stops console-app (and with it the computes it runs), the storage node, the WAL nodes, the metadata database. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (ConfigurableApplicationContext context : contexts.reversed()) {
+            try {
+                context.close();
+            } catch (RuntimeException e) {
+                System.err.println("xenon: stopping " + context.getId() + " failed: " + e.getMessage());
+            }
+        }
+        contexts.clear();
+        if (metadata != null) {
+            progress("stopping the metadata database");
+            metadata.stop(Duration.ofSeconds(30));
+            metadata = null;
         }
         progress("stopped");
     }
 
-    /** The compute's WAL insert position, asked with psql over the local socket. */
-    private Lsn currentWalLsn(Path pgdata, PostgresInstallation pg, PostgresOsUser osUser) {
-        String out = PostgresProcess.runToCompletion(
-                osUser.command(List.of(
-                        pg.tool("psql").toString(),
-                        "-h",
-                        pgdata.getParent().toString(),
-                        "-p",
-                        Integer.toString(pgPort),
-                        "-U",
-                        "xenon",
-                        "-d",
-                        "postgres",
-                        "-Atc",
-                        "SELECT pg_current_wal_insert_lsn()")),
-                Duration.ofSeconds(30),
-                "psql");
-        return Lsn.parse(out.strip());
+    static String generateApiKey() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder key = new StringBuilder(64);
+        for (int i = 0; i < 64; i++) {
+            key.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return key.toString();
     }
 
-    private static String generatePassword() {
-        byte[] bytes = new byte[24];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    private static void writeSecret(Path file, String value) {
+        try {
+            Files.writeString(file, value + "\n", StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static String readSecret(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free port", e);
+        }
+    }
+
+    private static int port(Map<String, String> opts, Map<String, String> env, String option, String var, int def) {
+        String value = opts.getOrDefault(option, env.get(var));
+        if (value == null || value.isBlank()) {
+            return def;
+        }
+        try {
+            int port = Integer.parseInt(value.strip());
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "--" + option + " (or " + var + ") must be a port number, not '" + value + "'");
+        }
     }
 
     private static Map<String, String> options(String[] args) {
@@ -196,14 +348,17 @@ public final class LocalPlatform {
             } else {
                 throw new IllegalArgumentException("option --" + key + " needs a value");
             }
+            if (!List.of("data-dir", "http-port", "proxy-port", "wal-port", "storage-port")
+                    .contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key);
+            }
             opts.put(key, value);
         }
         return opts;
     }
 
-    private static String env(String name, String def) {
-        String v = System.getenv(name);
-        return v == null || v.isBlank() ? def : v;
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
     }
 
     private static void progress(String format, Object... args) {

@@ -150,6 +150,36 @@ class ComputeStartIT {
     }
 
     @Test
+    void aBranchAtTheEndOfAWalSwitchStarts() throws Exception {
+        TimelineId main = TimelineId.generate();
+        cluster.bootstrap(main);
+        StorageCluster.Compute parent = cluster.startCompute(main);
+        parent.execute("CREATE TABLE t (v int)");
+        parent.insertCommitted("t", 1);
+        // a switch record ends at the next segment boundary: the rest of its segment holds no records
+        Lsn switchRecordEnd = Lsn.parse(parent.queryString("SELECT pg_switch_wal()::text"));
+        Lsn boundary = switchRecordEnd.segmentStart(Lsn.DEFAULT_SEGMENT_SIZE).plus(Lsn.DEFAULT_SEGMENT_SIZE);
+        cluster.awaitIngested(main, boundary);
+
+        TimelineId atBoundary = TimelineId.generate();
+        cluster.client.branch(cluster.tenant, atBoundary, main, boundary);
+        // once WAL follows, Postgres reports that position as the one after the next segment's long
+        // page header (pg_current_wal_insert_lsn() right after the switch)
+        cluster.awaitIngested(main, parent.insertCommitted("t", 2));
+        cluster.client.branch(cluster.tenant, TimelineId.generate(), main, boundary.plus(40));
+        // the switched-away rest of the segment holds no record boundary
+        Lsn inside = Lsn.of(Math.max(switchRecordEnd.value(), boundary.value() - Lsn.WAL_PAGE_SIZE) + 8);
+        assertThatThrownBy(() -> cluster.client.branch(cluster.tenant, TimelineId.generate(), main, inside))
+                .isInstanceOf(StorageNodeException.class)
+                .satisfies(e -> assertThat(((StorageNodeException) e).status()).isEqualTo(400));
+
+        StorageCluster.Compute child = cluster.startCompute(atBoundary);
+        assertThat(child.count("t")).isEqualTo(1);
+        cluster.stopCompute(child);
+        cluster.stopCompute(parent);
+    }
+
+    @Test
     void pointInTimeRestoreSeesTheCommitBeforeTheTimestampAndNotTheOneAfter() throws Exception {
         TimelineId main = TimelineId.generate();
         cluster.bootstrap(main);

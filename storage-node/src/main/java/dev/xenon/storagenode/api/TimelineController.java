@@ -199,6 +199,7 @@ class TimelineController {
         response.setContentType("application/x-tar");
         response.setHeader("X-Xenon-Lsn", plan.lsn().toString());
         response.setHeader("X-Xenon-Image", plan.image().name().toString());
+        response.setBufferSize(HttpTuning.RESPONSE_BUFFER);
         OutputStream out = response.getOutputStream();
         basebackups.write(plan, out);
         out.flush();

@@ -35,7 +35,8 @@ import org.springframework.stereotype.Component;
  * Takes new image layers once {@code image-creation-threshold} bytes of WAL have accumulated since
  * a timeline's newest image, or that image is {@code image-creation-age} old and WAL followed it, so
  * the WAL a compute start replays stays bounded. The source is {@code BASE_BACKUP} of the running
- * compute when one is attached, else a redo Postgres ({@link RedoImageBuilder}). The new image
+ * compute when one is attached and its WAL reaches this node ({@link Timeline#computeStreams()}),
+ * else a redo Postgres ({@link RedoImageBuilder}). The new image
  * stores only the blocks that differ from the previous image of the timeline or its ancestors.
  *
  * <p>A compute's backup start and end records reach this node through the WAL nodes like any other
@@ -92,9 +93,14 @@ public class ImageBuilder {
 
     /** Why the timeline needs a new image now, or null. */
     String due(Timeline timeline) {
+        if (timeline.compute().isPresent() && !timeline.computeStreams()) {
+            return null;
+        }
         Lsn last = timeline.lastRecordLsn();
-        Optional<Timeline.ImageChoice> newest = timeline.imageFor(last);
-        long since = newest.map(c -> last.minus(c.name().end())).orElse(Long.MAX_VALUE);
+        // The newest image at any LSN: one taken from a compute ends at its backup end, which ingest
+        // may not have reached yet; it still counts, or every check would take another.
+        Optional<Timeline.ImageChoice> newest = timeline.imageFor(Lsn.of(Long.MAX_VALUE));
+        long since = newest.map(c -> Math.max(0, last.minus(c.name().end()))).orElse(Long.MAX_VALUE);
         if (since >= properties.imageCreationThreshold().toBytes()) {
             return since + " bytes of WAL since the newest image";
         }
@@ -106,7 +112,7 @@ public class ImageBuilder {
     }
 
     /**
-     * Takes an image now: from the timeline's compute when one is attached, else with a redo
+     * Takes an image now: from the timeline's compute when one is attached and streams, else with a redo
      * Postgres ({@link RedoImageBuilder}).
      */
     public LayerDescriptor create(Timeline timeline) throws IOException {
@@ -114,7 +120,7 @@ public class ImageBuilder {
             throw new ConflictException("IMAGE_IN_PROGRESS", null, "an image of " + timeline + " is being taken");
         }
         try {
-            Optional<ComputeConnection> compute = timeline.compute();
+            Optional<ComputeConnection> compute = timeline.compute().filter(c -> timeline.computeStreams());
             Taken taken = compute.isPresent() ? fromCompute(timeline, compute.get()) : redo.take(timeline);
             LayerDescriptor descriptor = new LayerDescriptor(
                     taken.layer().name().toString(),

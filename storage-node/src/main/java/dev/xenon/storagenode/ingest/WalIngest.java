@@ -262,6 +262,11 @@ public class WalIngest implements DisposableBean {
                 end = fetchAndAppend(timeline, source.get().node(), last, committed, true);
             }
             last = end;
+            // A long backlog is written out as it comes, not held in memory until it is all read.
+            if (timeline.state().open().length()
+                    >= properties.checkpointDistance().toBytes()) {
+                freeze(timeline);
+            }
         }
     }
 

@@ -17,6 +17,11 @@ import java.util.Optional;
  * <p>Postgres reports an insert position that falls on a page boundary as the position after that
  * page's header ({@code pg_current_wal_insert_lsn()} right after a commit that filled a page): such
  * an LSN counts as the boundary it stands for.
+ *
+ * <p>A WAL switch record ({@code pg_switch_wal()}, {@code archive_timeout}) ends at the next segment
+ * boundary: the rest of its segment holds no records. A segment boundary is therefore checked by
+ * walking back page by page to the last page that holds a record and asking whether that page's
+ * last record ends at the boundary.
  */
 public final class RecordBoundaries {
 
@@ -37,14 +42,37 @@ public final class RecordBoundaries {
         if (lsn.value() <= 0 || page < wal.start().value()) {
             return false;
         }
-        WalRecordScanner scanner = new WalRecordScanner(
-                wal, segmentSize, Lsn.of(page), WalScanOptions.defaults().withBufferSize(4 * Lsn.WAL_PAGE_SIZE));
-        Optional<WalRecord> record;
-        while ((record = scanner.next(lsn)).isPresent()) {
-            if (record.get().end().equals(lsn)) {
-                return true;
+        if (lsn.segmentOffset(segmentSize) != 0) {
+            return recordsFrom(wal, Lsn.of(page), lsn, segmentSize) == RecordsEnd.AT_LIMIT;
+        }
+        long segmentStart = lsn.value() - segmentSize;
+        for (; page >= segmentStart && page >= wal.start().value(); page -= Lsn.WAL_PAGE_SIZE) {
+            RecordsEnd found = recordsFrom(wal, Lsn.of(page), lsn, segmentSize);
+            if (found != RecordsEnd.NONE) {
+                return found == RecordsEnd.AT_LIMIT;
             }
         }
         return false;
+    }
+
+    private enum RecordsEnd {
+        NONE,
+        AT_LIMIT,
+        ELSEWHERE
+    }
+
+    /** Whether records start on {@code page} (or after it, before {@code limit}) and where the last of them ends. */
+    private static RecordsEnd recordsFrom(WalView wal, Lsn page, Lsn limit, int segmentSize) throws IOException {
+        WalRecordScanner scanner = new WalRecordScanner(
+                wal, segmentSize, page, WalScanOptions.defaults().withBufferSize(4 * Lsn.WAL_PAGE_SIZE));
+        Optional<WalRecord> record;
+        RecordsEnd found = RecordsEnd.NONE;
+        while ((record = scanner.next(limit)).isPresent()) {
+            if (record.get().end().equals(limit)) {
+                return RecordsEnd.AT_LIMIT;
+            }
+            found = RecordsEnd.ELSEWHERE;
+        }
+        return found;
     }
 }

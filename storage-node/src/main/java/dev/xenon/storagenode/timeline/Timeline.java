@@ -76,6 +76,7 @@ public final class Timeline {
     private final Timeline ancestor;
     private volatile State state;
     private volatile ComputeConnection compute;
+    private volatile Lsn computeAttachedAt = Lsn.INVALID;
     private final Object indexLock = new Object();
     /** Not active at creation or load: a branch nobody starts is idle from the beginning. */
     private volatile long lastInterestNanos =
@@ -148,8 +149,19 @@ public final class Timeline {
     }
 
     public void setCompute(ComputeConnection compute) {
+        this.computeAttachedAt = state.lastRecordLsn();
         this.compute = compute;
         touch();
+    }
+
+    /**
+     * Whether the attached compute's WAL has reached this node: ingest passed the last record it
+     * had when the compute was attached, so a majority of WAL nodes streams from the compute. Until
+     * then a {@code BASE_BACKUP} of the compute is not taken: its checkpoint may recycle WAL segments
+     * the WAL nodes have not streamed yet (the compute has no slots for them).
+     */
+    public boolean computeStreams() {
+        return compute != null && state.lastRecordLsn().isAfter(computeAttachedAt);
     }
 
     /** Someone uses this timeline (API calls): ingest keeps polling the WAL nodes for it promptly. */

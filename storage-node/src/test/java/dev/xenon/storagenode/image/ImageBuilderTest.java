@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
 import dev.xenon.common.TimelineId;
+import dev.xenon.common.walnode.ComputeConnection;
 import dev.xenon.storagenode.StorageNodeProperties;
 import dev.xenon.storagenode.layer.ImageLayerName;
 import dev.xenon.storagenode.timeline.LayerDescriptor;
@@ -65,5 +66,35 @@ class ImageBuilderTest {
         Thread.sleep(80);
         assertThat(builder.due(idle)).isNull();
         assertThat(builder.due(written)).contains("older than");
+    }
+
+    @Test
+    void anImageEndingBeyondTheIngestedWalCountsAsTheNewest() {
+        // an image from a compute ends at its backup end, which ingest reaches only later
+        TimelineMetadata m = new TimelineMetadata(
+                TenantId.generate(), TimelineId.generate(), null, null, 15, Lsn.parse("0/2000000"), Instant.EPOCH);
+        LayerDescriptor old =
+                new LayerDescriptor(new ImageLayerName(Lsn.parse("0/2000028"), IMAGE_END).toString(), 1, 0, 0);
+        LayerDescriptor pending =
+                new LayerDescriptor(new ImageLayerName(IMAGE_END.plus(1500), IMAGE_END.plus(3000)).toString(), 1, 0, 0);
+        Timeline timeline =
+                Timeline.fromIndex(new TimelineIndex(1, m, IMAGE_END.plus(2000), List.of(old, pending), null), null);
+
+        assertThat(builder(1000, Duration.ofHours(1)).due(timeline)).isNull();
+    }
+
+    @Test
+    void anAttachedComputeIsNotImagedBeforeItsWalReachesTheNode() {
+        ImageBuilder builder = builder(1000, Duration.ofHours(1));
+        Timeline timeline = timeline(5000);
+        assertThat(builder.due(timeline)).contains("5000 bytes of WAL");
+
+        timeline.setCompute(new ComputeConnection("127.0.0.1", 5432, "replicator", "secret"));
+        assertThat(timeline.computeStreams()).isFalse();
+        assertThat(builder.due(timeline)).isNull();
+
+        timeline.appendWal(new byte[64], 0, 64, List.of());
+        assertThat(timeline.computeStreams()).isTrue();
+        assertThat(builder.due(timeline)).contains("5064 bytes of WAL");
     }
 }
