@@ -1,0 +1,110 @@
+package dev.xenon.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.xenon.testsupport.PostgresServer;
+import dev.xenon.testsupport.TestDirectories;
+import dev.xenon.testsupport.XenonNodes;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.StreamSupport;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Base of the console ITs: the application on a random port against a real metadata Postgres and
+ * real data-plane nodes (three WAL nodes and a storage node as child JVMs), shared by every IT class
+ * of the run (one Spring context, started once).
+ */
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "spring.config.name=console-app",
+            "xenon.console.operation-poll-interval=50ms",
+            "xenon.console.operation-retry-delay=100ms",
+            "xenon.console.operation-max-retry-delay=500ms",
+            "xenon.console.operation-max-attempts=3",
+            "xenon.console.suspend-poll-interval=1s",
+            "xenon.console.rate-limit-capacity=10000",
+            "xenon.console.rate-limit-per-second=10000",
+            "xenon.console.bootstrap-user-email=alice@example.com",
+            "xenon.console.bootstrap-api-key=" + ConsoleIntegrationTest.ALICE_KEY
+        })
+abstract class ConsoleIntegrationTest {
+
+    static final String ALICE_KEY = "xenon_test_alice_key_0123456789abcdef";
+
+    /** The data plane and the metadata database, started once per test JVM. */
+    static final class Platform {
+        static final PostgresServer METADATA =
+                PostgresServer.builder().name("console-metadata").start();
+        static final XenonNodes NODES = XenonNodes.start();
+        static final Path DATA_DIR = TestDirectories.create("console-data");
+
+        static {
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                NODES.close();
+                METADATA.close();
+                TestDirectories.deleteRecursively(DATA_DIR);
+            }));
+        }
+    }
+
+    @DynamicPropertySource
+    static void platform(DynamicPropertyRegistry registry) {
+        registry.add("spring.datasource.url", () -> Platform.METADATA.jdbcUrl("postgres"));
+        registry.add("spring.datasource.username", () -> Platform.METADATA.superuser());
+        registry.add("spring.datasource.password", () -> Platform.METADATA.password());
+        registry.add("xenon.storage-node-url", () -> Platform.NODES.storageNodeUrl());
+        registry.add("xenon.wal-nodes", () -> String.join(",", Platform.NODES.walNodeUrls()));
+        registry.add("xenon.data-dir", () -> Platform.DATA_DIR.toString());
+    }
+
+    @LocalServerPort
+    int port;
+
+    ApiClient api() {
+        return new ApiClient(port);
+    }
+
+    /** Creates a project and returns the answer (asserting 200/201). */
+    JsonNode createProject(String key, String body) {
+        ApiClient.Response created = api().post(key, "/api/v2/projects", body);
+        assertThat(created.status()).as(created.toString()).isIn(200, 201);
+        return created.body();
+    }
+
+    /** Waits until no operation of the project is unfinished; returns them all. */
+    List<JsonNode> awaitOperations(String key, String projectId) {
+        Set<String> unfinished = Set.of("scheduling", "running", "failed");
+        JsonNode[] last = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> {
+                    ApiClient.Response ops = api().get(key, "/api/v2/projects/" + projectId + "/operations");
+                    assertThat(ops.status()).isEqualTo(200);
+                    last[0] = ops.body().get("operations");
+                    assertThat(StreamSupport.stream(last[0].spliterator(), false)
+                                    .map(o -> o.get("status").asString())
+                                    .filter(unfinished::contains))
+                            .as(ops.toString())
+                            .isEmpty();
+                });
+        return StreamSupport.stream(last[0].spliterator(), false).toList();
+    }
+
+    /** The status of the project's newest operation of {@code action}. */
+    static String statusOf(List<JsonNode> operations, String action) {
+        return operations.stream()
+                .filter(o -> o.get("action").asString().equals(action))
+                .findFirst()
+                .map(o -> o.get("status").asString())
+                .orElse(null);
+    }
+}
