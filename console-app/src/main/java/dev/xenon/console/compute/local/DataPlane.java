@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a compute start and stop ask of the data plane: the storage node (timelines, ingest,
@@ -21,6 +23,8 @@ import java.util.List;
  * positions). Thread-safe (the clients are).
  */
 final class DataPlane {
+
+    private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
 
     /** The storage node did not ingest up to an LSN in time. */
     static final class IngestTimeoutException extends RuntimeException {
@@ -62,15 +66,35 @@ final class DataPlane {
         return storage.timeline(tenant, timeline);
     }
 
-    /** Elects a new term; the start LSN as {@link StartPoint} describes. */
+    /**
+     * Elects a new term; the start LSN as {@link StartPoint} describes, with one correction: when the
+     * elected LSN is before the storage node's last record, the compute starts at that last record.
+     * That happens when the WAL nodes were told to follow a compute (from the start of the segment
+     * holding the timeline's first LSN) that never streamed to them, because its start failed or it
+     * stopped before they connected: the storage node's WAL beyond their flush LSN came from the
+     * bootstrap or the branch point, never from a compute (what it ingests from WAL nodes, a
+     * majority of them holds, so an election never elects less than that), and every compute of the
+     * timeline starts from it. The WAL nodes then receive it from the new compute, whose restored
+     * {@code pg_wal} holds it, as on a timeline new to them.
+     */
     StartPoint elect(TenantId tenant, TimelineId timeline) {
         Election election = new Election(walNodes);
         Election.Result result = election.elect(timeline, Term.of(1));
-        if (!result.isEmpty()) {
-            return new StartPoint(election, result, result.startLsn());
+        Lsn lastRecord = storage.timeline(tenant, timeline).lastRecordLsn();
+        if (result.isEmpty()) {
+            return new StartPoint(
+                    election, result.startingAt(lastRecord.segmentStart(Lsn.DEFAULT_SEGMENT_SIZE)), lastRecord);
         }
-        Lsn start = storage.timeline(tenant, timeline).lastRecordLsn();
-        return new StartPoint(election, result.startingAt(start.segmentStart(Lsn.DEFAULT_SEGMENT_SIZE)), start);
+        if (result.startLsn().isBefore(lastRecord)) {
+            log.info(
+                    "timeline {}: the WAL nodes hold WAL up to {}, the storage node up to {} (bootstrap or branch"
+                            + " point, never streamed by a compute): starting there",
+                    timeline,
+                    result.startLsn(),
+                    lastRecord);
+            return new StartPoint(election, result, lastRecord);
+        }
+        return new StartPoint(election, result, result.startLsn());
     }
 
     /** The elected WAL nodes follow the compute (lagging ones catch up from the donor first). */
