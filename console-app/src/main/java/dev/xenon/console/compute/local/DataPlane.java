@@ -41,8 +41,15 @@ final class DataPlane {
      *     {@code startLsn}
      * @param startLsn where the compute starts: the elected LSN, or the storage node's last record
      *     for a timeline new to the WAL nodes
+     * @param lastRecordLsn the storage node's last record right after the election
      */
-    record StartPoint(Election election, Election.Result result, Lsn startLsn) {}
+    record StartPoint(Election election, Election.Result result, Lsn startLsn, Lsn lastRecordLsn) {
+
+        /** Whether the storage node still lacks WAL up to the start, which lagging WAL nodes must copy first. */
+        boolean storageNodeBehind() {
+            return lastRecordLsn.isBefore(startLsn);
+        }
+    }
 
     private final StorageNodeClient storage;
     private final List<WalNodeClient> walNodes;
@@ -83,7 +90,10 @@ final class DataPlane {
         Lsn lastRecord = storage.timeline(tenant, timeline).lastRecordLsn();
         if (result.isEmpty()) {
             return new StartPoint(
-                    election, result.startingAt(lastRecord.segmentStart(Lsn.DEFAULT_SEGMENT_SIZE)), lastRecord);
+                    election,
+                    result.startingAt(lastRecord.segmentStart(Lsn.DEFAULT_SEGMENT_SIZE)),
+                    lastRecord,
+                    lastRecord);
         }
         if (result.startLsn().isBefore(lastRecord)) {
             log.info(
@@ -92,9 +102,9 @@ final class DataPlane {
                     timeline,
                     result.startLsn(),
                     lastRecord);
-            return new StartPoint(election, result, lastRecord);
+            return new StartPoint(election, result, lastRecord, lastRecord);
         }
-        return new StartPoint(election, result, result.startLsn());
+        return new StartPoint(election, result, result.startLsn(), lastRecord);
     }
 
     /** The elected WAL nodes follow the compute (lagging ones catch up from the donor first). */

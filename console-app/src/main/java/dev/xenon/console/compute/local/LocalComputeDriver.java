@@ -64,12 +64,14 @@ import org.springframework.stereotype.Component;
  * xenon.compute.driver} is {@code local} or unset; settings in {@link LocalComputeProperties}.
  *
  * <p>Start: a new term on the WAL nodes (start LSN = the elected one, or the storage node's last
- * record for a timeline the WAL nodes have never seen); the WAL nodes follow the compute-to-be; the
- * storage node ingests up to the start; the data directory is the basebackup at the start, or the
- * one the endpoint's last clean stop left when that is still exactly the branch's end (see {@link
- * #reusable}); {@code pg_hba.conf} and settings ({@link ComputeConfiguration}); Postgres starts;
- * the platform's roles get their passwords ({@link RoleSetup}); the storage node learns where the
- * compute runs.
+ * record for a timeline the WAL nodes have never seen, see {@link DataPlane#elect}); the storage
+ * node ingests up to the start (when it is behind, the WAL nodes follow the compute-to-be first, so
+ * that lagging ones copy the missing WAL from the donor); the data directory is the basebackup at
+ * the start, or the one the endpoint's last clean stop left when that is still exactly the
+ * branch's end (see {@link #reusable}); {@code pg_hba.conf} and settings ({@link
+ * ComputeConfiguration}); Postgres starts; the platform's roles get their passwords ({@link
+ * RoleSetup}); the WAL nodes follow the compute (unless they already do); the storage node learns
+ * where the compute runs.
  *
  * <p>Stop: detach from the storage node, fast shutdown (its last WAL reaches the connected WAL
  * nodes), wait until the storage node has ingested what a majority of WAL nodes holds, and remember
@@ -220,8 +222,17 @@ public class LocalComputeDriver implements ComputeDriver {
                     port,
                     ComputeConfiguration.REPLICATION_ROLE,
                     replicatorPassword);
-            step = "telling the WAL nodes to follow the compute";
-            dataPlane.follow(timeline, start, connection);
+            if (start.storageNodeBehind()) {
+                // Only a majority of WAL nodes makes WAL ingestible: lagging ones copy from the donor
+                // when they follow. Otherwise they follow once Postgres and its roles are ready, so
+                // that they connect at once instead of backing off while it starts.
+                log.info(
+                        "{}: the storage node is at {}, behind the start; the WAL nodes follow first",
+                        id,
+                        start.lastRecordLsn());
+                step = "telling the WAL nodes to follow the compute";
+                dataPlane.follow(timeline, start, connection);
+            }
             step = "waiting for the storage node to ingest timeline " + timeline + " up to " + startLsn;
             Lsn lastRecord = dataPlane.awaitIngested(tenant, timeline, startLsn);
 
@@ -251,6 +262,10 @@ public class LocalComputeDriver implements ComputeDriver {
 
             step = "setting up roles";
             RoleSetup.apply(installation, os, socketDir, port, spec.adminPassword(), replicatorPassword);
+            if (!start.storageNodeBehind()) {
+                step = "telling the WAL nodes to follow the compute";
+                dataPlane.follow(timeline, start, connection);
+            }
             step = "attaching the compute to the storage node";
             dataPlane.storage().attachCompute(tenant, timeline, connection);
 
