@@ -69,12 +69,17 @@ class LocalComputeDriverIT {
         meters = new SimpleMeterRegistry();
         // a range of its own: other builds may run on this machine
         firstPort = 20000 + ThreadLocalRandom.current().nextInt(0, 100) * 100;
-        driver = new LocalComputeDriver(
+        driver = newDriver(meters);
+    }
+
+    /** A driver on the same directories, as a restarted control plane would have. */
+    private LocalComputeDriver newDriver(SimpleMeterRegistry registry) {
+        return new LocalComputeDriver(
                 baseDir.resolve("computes"),
                 storage,
                 nodes.walNodeUrls().stream().map(WalNodeClient::new).toList(),
                 LocalComputeProperties.defaults().withPortRange(firstPort, firstPort + 99),
-                meters);
+                registry);
     }
 
     @AfterAll
@@ -260,6 +265,88 @@ class LocalComputeDriverIT {
         assertThatThrownBy(() -> driver.start(spec))
                 .isInstanceOf(ComputeStartException.class)
                 .hasMessageContaining("'listen_addresses' is managed by the platform");
+    }
+
+    @Test
+    void aComputeLeftByACrashedControlPlaneIsStoppedAndTheEndpointStartsWithItsRows() throws Exception {
+        TimelineId timeline = bootstrap();
+        ComputeSpec spec = spec("ep-orphan", timeline);
+        LocalComputeDriver crashed = newDriver(new SimpleMeterRegistry());
+        RunningCompute before = crashed.start(spec);
+        execute(
+                before,
+                "cloud_admin",
+                spec.adminPassword(),
+                "postgres",
+                List.of("CREATE TABLE t (v int)", "INSERT INTO t SELECT generate_series(1, 10)"));
+        long orphan = directory(spec).postmasterPid().orElseThrow();
+
+        // the control plane restarts without having stopped its computes
+        SimpleMeterRegistry restartedMeters = new SimpleMeterRegistry();
+        LocalComputeDriver restarted = newDriver(restartedMeters);
+        assertThat(restarted.running(spec.endpointId())).isEmpty();
+        RunningCompute after = restarted.start(spec);
+        assertThat(ProcessHandle.of(orphan).filter(ProcessHandle::isAlive)).isEmpty();
+        assertThat(after.port()).isEqualTo(before.port());
+        assertThat(queryInt(after, "cloud_admin", spec.adminPassword(), "SELECT count(*) FROM t"))
+                .isEqualTo(10);
+        assertThat(postmastersOn(directory(spec).dataDir())).isEqualTo(1);
+        restarted.stop(spec.endpointId());
+    }
+
+    @Test
+    void aComputeWhosePostgresDiedIsNotRunningAndStartsAgainWithItsRows() throws Exception {
+        TimelineId timeline = bootstrap();
+        ComputeSpec spec = spec("ep-killed", timeline);
+        RunningCompute first = driver.start(spec);
+        execute(
+                first,
+                "cloud_admin",
+                spec.adminPassword(),
+                "postgres",
+                List.of("CREATE TABLE t (v int)", "INSERT INTO t SELECT generate_series(1, 7)"));
+        ProcessHandle.of(directory(spec).postmasterPid().orElseThrow())
+                .orElseThrow()
+                .destroyForcibly();
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> driver.running(spec.endpointId()).isEmpty());
+        assertThat(driver.clientConnections(spec.endpointId())).isEmpty();
+        RunningCompute second = driver.start(spec);
+        assertThat(second.startedAt()).isAfter(first.startedAt());
+        assertThat(queryInt(second, "cloud_admin", spec.adminPassword(), "SELECT count(*) FROM t"))
+                .isEqualTo(7);
+        driver.stop(spec.endpointId());
+    }
+
+    @Test
+    void onShutdownEveryComputeIsStoppedCleanlyAndNoneStarts() throws Exception {
+        SimpleMeterRegistry appMeters = new SimpleMeterRegistry();
+        LocalComputeDriver app = newDriver(appMeters);
+        List<ComputeSpec> specs = List.of(spec("ep-shutdown-a", bootstrap()), spec("ep-shutdown-b", bootstrap()));
+        for (ComputeSpec spec : specs) {
+            RunningCompute compute = app.start(spec);
+            execute(compute, "cloud_admin", spec.adminPassword(), "postgres", List.of("CREATE TABLE t (v int)"));
+        }
+        assertThat(appMeters.get("xenon.computes.running").gauge().value()).isEqualTo(2.0);
+
+        app.stopAll();
+
+        assertThat(appMeters.get("xenon.computes.running").gauge().value()).isZero();
+        assertThat(appMeters
+                        .get("xenon.compute.stops")
+                        .tag("outcome", "clean")
+                        .counter()
+                        .count())
+                .isEqualTo(2.0);
+        for (ComputeSpec spec : specs) {
+            assertThat(app.running(spec.endpointId())).isEmpty();
+            assertThat(postmastersOn(directory(spec).dataDir())).isZero();
+            assertThat(directory(spec).readState().cleanStop()).isNotNull();
+            assertThatThrownBy(() -> app.start(spec))
+                    .isInstanceOf(ComputeStartException.class)
+                    .hasMessageContaining("shutting down");
+        }
     }
 
     private TimelineId bootstrap() {
