@@ -216,7 +216,7 @@ public class LocalComputeDriver implements ComputeDriver {
                     start.result().term(),
                     timeline,
                     startLsn,
-                    info.lastRecordLsn());
+                    start.lastRecordLsn());
             ComputeConnection connection = new ComputeConnection(
                     ComputeConfiguration.LISTEN_ADDRESS,
                     port,
@@ -588,12 +588,17 @@ public class LocalComputeDriver implements ComputeDriver {
      * (it crashed before stopping its computes): fast shutdown, then {@code kill -9}.
      */
     private void stopOrphanedPostmaster(EndpointDirectory dir) {
+        // A postmaster keeps its command line ("postgres -D <dataDir> ..."); checking it guards
+        // against a pid reused since, perhaps by another endpoint's postmaster.
+        String dataDir = dir.dataDir().toString();
         Optional<ProcessHandle> orphan = dir.postmasterPid()
                 .flatMap(ProcessHandle::of)
                 .filter(ProcessHandle::isAlive)
+                .filter(p ->
+                        p.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
                 .filter(p -> p.info()
-                        .command()
-                        .map(c -> c.endsWith("/postgres") || c.equals("postgres"))
+                        .arguments()
+                        .map(args -> List.of(args).contains(dataDir))
                         .orElse(false));
         if (orphan.isEmpty()) {
             return;

@@ -13,8 +13,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Three WAL nodes and a storage node as child JVMs, as {@link XenonNodes} starts them, but with
  * JDBC auto-configuration off: the children run on this module's test classpath, whose JPA and
- * Flyway starters would otherwise make them look for a database and fail to start. (To be replaced
- * by {@link XenonNodes} once it passes that option itself.)
+ * Flyway starters would otherwise make them look for a database and fail to start. XenonNodes
+ * passes that option itself from commit "test-support: XenonNodes starts its nodes without JDBC
+ * auto-configuration" on; once that test-support is installed, use XenonNodes and delete this.
  */
 final class DataPlaneNodes implements AutoCloseable {
 
