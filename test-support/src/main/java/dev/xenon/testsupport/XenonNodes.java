@@ -15,6 +15,13 @@ public final class XenonNodes implements AutoCloseable {
 
     public static final List<String> WAL_NODE_NAMES = List.of("wal-0", "wal-1", "wal-2");
 
+    /**
+     * Arguments of every node: the children run on the caller's classpath, and console-app's (JPA,
+     * Flyway) would make Spring Boot look for a database in them and fail their start.
+     */
+    static final List<String> NODE_ARGS = List.of(
+            "--spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration");
+
     private final Path baseDir;
     private final List<WalNodeProcess> walNodes = new ArrayList<>();
     private final StorageNodeProcess storageNode;
@@ -22,9 +29,9 @@ public final class XenonNodes implements AutoCloseable {
     private XenonNodes(Path baseDir) {
         this.baseDir = baseDir;
         for (String name : WAL_NODE_NAMES) {
-            walNodes.add(new WalNodeProcess(name, baseDir));
+            walNodes.add(new WalNodeProcess(name, baseDir, JvmProcess.FAST_START, NODE_ARGS));
         }
-        storageNode = new StorageNodeProcess("storage-node", baseDir, walNodeUrls());
+        storageNode = new StorageNodeProcess("storage-node", baseDir, walNodeUrls(), JvmProcess.FAST_START, NODE_ARGS);
     }
 
     /** Starts three WAL nodes and a storage node under a new directory of {@link TestDirectories}. */
