@@ -1,7 +1,6 @@
 package dev.xenon.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.xenon.console.compute.ComputeDriver;
 import java.net.URI;
@@ -19,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * Project creation to a working connection URI, with the real compute driver: operations finish,
  * pgjdbc connects to the returned URI, writes; suspend and start keep the rows; a role created
- * through the API can log in. Skipped while no ComputeDriver bean is configured.
+ * through the API can log in.
  */
 class ComputeFlowIT extends ConsoleIntegrationTest {
 
@@ -28,7 +27,7 @@ class ComputeFlowIT extends ConsoleIntegrationTest {
 
     @Test
     void aNewProjectsConnectionUriWorksAndSurvivesSuspend() throws Exception {
-        assumeTrue(driver.getIfAvailable() != null, "no ComputeDriver bean yet");
+        assertThat(driver.getIfAvailable()).as("the local compute driver").isNotNull();
         JsonNode created = createProject(ALICE_KEY, "{\"project\":{\"name\":\"e2e\"}}");
         String id = created.get("project").get("id").asString();
         String main = created.get("branch").get("id").asString();

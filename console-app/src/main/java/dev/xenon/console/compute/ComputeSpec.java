@@ -14,7 +14,11 @@ import java.util.Objects;
  * @param pgVersion the major version of Postgres the timeline was bootstrapped with
  * @param adminPassword the password of the platform's admin role ({@code cloud_admin}), which the
  *     control plane uses to apply roles and databases; never logged
- * @param settings extra {@code postgresql.conf} settings
+ * @param settings extra {@code postgresql.conf} settings (not the ones the driver manages, such as
+ *     {@code port})
+ * @param preferredPort the port the control plane chose for the endpoint when it created it (its
+ *     connection URIs name it), or 0 to let the driver choose; the driver uses it when it is free and
+ *     reports the port it used in {@link RunningCompute#port()}
  */
 public record ComputeSpec(
         String endpointId,
@@ -22,7 +26,19 @@ public record ComputeSpec(
         TimelineId timeline,
         int pgVersion,
         String adminPassword,
-        Map<String, String> settings) {
+        Map<String, String> settings,
+        int preferredPort) {
+
+    /** A spec that lets the driver choose the port. */
+    public ComputeSpec(
+            String endpointId,
+            TenantId tenant,
+            TimelineId timeline,
+            int pgVersion,
+            String adminPassword,
+            Map<String, String> settings) {
+        this(endpointId, tenant, timeline, pgVersion, adminPassword, settings, 0);
+    }
 
     public ComputeSpec {
         Objects.requireNonNull(endpointId, "endpointId");
@@ -30,6 +46,9 @@ public record ComputeSpec(
         Objects.requireNonNull(timeline, "timeline");
         Objects.requireNonNull(adminPassword, "adminPassword");
         settings = Map.copyOf(settings);
+        if (preferredPort < 0 || preferredPort > 65535) {
+            throw new IllegalArgumentException("preferredPort " + preferredPort + " is not a port");
+        }
     }
 
     @Override

@@ -125,7 +125,8 @@ public class Computes {
                 TimelineId.parse(branch.getTimelineId()),
                 project.getPgVersion(),
                 secrets.decrypt(endpoint.getAdminPassword()),
+                Map.of(),
                 // the port chosen when the endpoint was created, so its address stays put
-                Map.of("port", Integer.toString(endpoint.getPort())));
+                endpoint.getPort());
     }
 }

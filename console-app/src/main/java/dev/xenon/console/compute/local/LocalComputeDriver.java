@@ -202,7 +202,7 @@ public class LocalComputeDriver implements ComputeDriver {
             step = "choosing its port";
             EndpointDirectory.State state = dir.readState();
             EndpointDirectory.CleanStop cleanStop = state.cleanStop();
-            int port = allocatePort(id, state.port());
+            int port = allocatePort(id, spec.preferredPort() > 0 ? spec.preferredPort() : state.port());
             String replicatorPassword = state.replicatorPassword() != null ? state.replicatorPassword() : newPassword();
             // From here on the data directory is no longer what a clean stop left.
             dir.writeState(new EndpointDirectory.State(port, replicatorPassword, null));

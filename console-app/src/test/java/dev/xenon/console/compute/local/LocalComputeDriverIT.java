@@ -14,6 +14,7 @@ import dev.xenon.console.compute.ComputeSpec;
 import dev.xenon.console.compute.ComputeStartException;
 import dev.xenon.console.compute.RunningCompute;
 import dev.xenon.testsupport.TestDirectories;
+import dev.xenon.testsupport.XenonNodes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -48,9 +49,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
 @ExtendWith(LocalComputeDriverIT.LogsOnFailure.class)
 class LocalComputeDriverIT {
 
-    static volatile DataPlaneNodes current;
+    static volatile XenonNodes current;
 
-    DataPlaneNodes nodes;
+    XenonNodes nodes;
     StorageNodeClient storage;
     TenantId tenant;
     Path baseDir;
@@ -60,7 +61,7 @@ class LocalComputeDriverIT {
 
     @BeforeAll
     void startNodes() {
-        nodes = DataPlaneNodes.start();
+        nodes = XenonNodes.start();
         current = nodes;
         storage = new StorageNodeClient(nodes.storageNodeUrl());
         tenant = TenantId.generate();
@@ -426,7 +427,7 @@ class LocalComputeDriverIT {
     static final class LogsOnFailure implements TestWatcher {
         @Override
         public void testFailed(ExtensionContext context, Throwable cause) {
-            DataPlaneNodes nodes = current;
+            XenonNodes nodes = current;
             if (nodes != null) {
                 System.err.println("==== data plane logs of " + context.getDisplayName() + " ====\n" + nodes.logs());
             }
