@@ -79,7 +79,7 @@ class ApiIT extends ConsoleIntegrationTest {
                 .isEqualTo(200);
         awaitOperations(ALICE_KEY, id);
         ApiClient.Response later = api().post(ALICE_KEY, "/api/v2/projects/" + id + "/branches", "{}");
-        assertThat(later.status()).as(later.toString()).isEqualTo(200);
+        assertThat(later.status()).as(later.toString()).isEqualTo(201);
     }
 
     @Test
@@ -93,7 +93,7 @@ class ApiIT extends ConsoleIntegrationTest {
                         ALICE_KEY,
                         "/api/v2/projects/" + id + "/branches",
                         "{\"branch\":{\"name\":\"dev\"},\"endpoints\":[]}");
-        assertThat(head.status()).as(head.toString()).isEqualTo(200);
+        assertThat(head.status()).as(head.toString()).isEqualTo(201);
         JsonNode dev = head.body().get("branch");
         assertThat(dev.get("parent_id").asString()).isEqualTo(main);
         assertThat(head.body().get("operations").get(0).get("action").asString())
@@ -114,7 +114,7 @@ class ApiIT extends ConsoleIntegrationTest {
                         "/api/v2/projects/" + id + "/branches",
                         "{\"branch\":{\"name\":\"at-lsn\",\"parent_id\":\"" + main + "\",\"parent_lsn\":\"" + parentLsn
                                 + "\"}}");
-        assertThat(atLsn.status()).as(atLsn.toString()).isEqualTo(200);
+        assertThat(atLsn.status()).as(atLsn.toString()).isEqualTo(201);
         assertThat(atLsn.body().get("branch").get("parent_lsn").asString()).isEqualTo(parentLsn);
         List<JsonNode> ops = awaitOperations(ALICE_KEY, id);
         assertThat(statusOf(ops, "create_branch")).isEqualTo("finished");

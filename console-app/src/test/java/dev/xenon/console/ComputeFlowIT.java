@@ -68,7 +68,7 @@ class ComputeFlowIT extends ConsoleIntegrationTest {
                         ALICE_KEY,
                         "/api/v2/projects/" + id + "/branches/" + main + "/roles",
                         "{\"role\":{\"name\":\"app\"}}");
-        assertThat(role.status()).as(role.toString()).isEqualTo(200);
+        assertThat(role.status()).as(role.toString()).isEqualTo(201);
         List<JsonNode> roleOps = awaitOperations(ALICE_KEY, id);
         assertThat(statusOf(roleOps, "apply_config")).isEqualTo("finished");
         ApiClient.Response appUri =

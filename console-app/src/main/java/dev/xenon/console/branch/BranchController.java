@@ -3,6 +3,7 @@ package dev.xenon.console.branch;
 import dev.xenon.console.account.AuthenticatedUser;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Branches of a project, as Neon's API v2. */
@@ -38,6 +40,7 @@ class BranchController {
     }
 
     @PostMapping
+    @ResponseStatus(HttpStatus.CREATED)
     BranchService.Created create(
             AuthenticatedUser caller,
             @PathVariable("project_id") String projectId,

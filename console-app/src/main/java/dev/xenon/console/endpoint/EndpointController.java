@@ -3,6 +3,7 @@ package dev.xenon.console.endpoint;
 import dev.xenon.console.account.AuthenticatedUser;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Endpoints of a project, as Neon's API v2. */
@@ -44,6 +46,7 @@ class EndpointController {
     }
 
     @PostMapping("/endpoints")
+    @ResponseStatus(HttpStatus.CREATED)
     EndpointService.ChangedView create(
             AuthenticatedUser caller,
             @PathVariable("project_id") String projectId,

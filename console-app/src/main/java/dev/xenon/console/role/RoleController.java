@@ -3,6 +3,7 @@ package dev.xenon.console.role;
 import dev.xenon.console.account.AuthenticatedUser;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PatchMapping;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Roles and databases of a branch, as Neon's API v2. */
@@ -45,6 +47,7 @@ class RoleController {
     }
 
     @PostMapping("/roles")
+    @ResponseStatus(HttpStatus.CREATED)
     RoleService.RoleChange createRole(
             AuthenticatedUser caller,
             @PathVariable("project_id") String p,
@@ -105,6 +108,7 @@ class RoleController {
     }
 
     @PostMapping("/databases")
+    @ResponseStatus(HttpStatus.CREATED)
     RoleService.DatabaseChange createDatabase(
             AuthenticatedUser caller,
             @PathVariable("project_id") String p,
