@@ -85,6 +85,10 @@ public final class LocalPlatform implements AutoCloseable {
         this.options = options;
     }
 
+    public Options options() {
+        return options;
+    }
+
     public static void main(String[] args) throws Exception {
         Options options;
         try {

@@ -136,6 +136,34 @@ class LocalPlatformIT {
                 .doesNotContain(pastBranch);
     }
 
+    @Test
+    void aSecondStartReusesTheDataDirectory() throws Exception {
+        JsonNode created = call("POST", "/projects", "{\"project\":{\"name\":\"restart\"}}", 201);
+        String project = created.path("project").path("id").asString();
+        String endpoint = created.path("endpoints").path(0).path("id").asString();
+        String uri =
+                created.path("connection_uris").path(0).path("connection_uri").asString();
+        awaitOperations(project, created.path("operations"));
+        try (Connection c = connect(uri);
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE kept (v int)");
+            s.execute("INSERT INTO kept SELECT generate_series(1, 42)");
+        }
+
+        // Ctrl-C: everything stops; the same data directory and key start it again
+        platform.close();
+        platform = new LocalPlatform(platform.options());
+        ready = platform.start();
+
+        JsonNode again = call("GET", "/projects/" + project, null, 200);
+        assertThat(again.path("project").path("name").asString()).isEqualTo("restart");
+        awaitOperations(
+                project,
+                call("POST", "/projects/" + project + "/endpoints/" + endpoint + "/start", null, 200)
+                        .path("operations"));
+        assertThat(count(uri, "kept")).isEqualTo(42);
+    }
+
     /** Neon's own CLI from the npm registry, pointed at this platform by its API host. */
     static final String NEONCTL_VERSION = "5.0.1";
 
