@@ -207,7 +207,7 @@ public final class ControlPlaneBench {
                 if (status.equals("failed") || System.nanoTime() > deadline) {
                     throw new IllegalStateException("operation " + now);
                 }
-                Thread.sleep(20);
+                Thread.sleep(100);
             }
         }
     }
@@ -225,6 +225,13 @@ public final class ControlPlaneBench {
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            // a well-behaved client backs off when the API key's rate limit (20/s by default) says so
+            while (response.statusCode() == 429) {
+                long seconds =
+                        response.headers().firstValueAsLong("Retry-After").orElse(1);
+                Thread.sleep(seconds * 1000);
+                response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            }
             if (response.statusCode() != expectedStatus) {
                 throw new IllegalStateException(
                         method + " " + path + " → " + response.statusCode() + " " + response.body());
