@@ -1,5 +1,6 @@
 package dev.xenon.local;
 
+import dev.xenon.common.net.LoopbackPorts;
 import dev.xenon.common.postgres.PostgresInstallation;
 import dev.xenon.common.postgres.PostgresOsUser;
 import dev.xenon.common.postgres.PostgresProcess;
@@ -8,8 +9,6 @@ import dev.xenon.storagenode.StorageNodeApplication;
 import dev.xenon.walnode.WalNodeApplication;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -142,7 +141,7 @@ public final class LocalPlatform implements AutoCloseable {
         List<String> walUrls = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String name = "wal-" + i;
-            int port = options.walBasePort() == 0 ? freePort() : options.walBasePort() + i;
+            int port = options.walBasePort() == 0 ? LoopbackPorts.free() : options.walBasePort() + i;
             progress("starting WAL node %s on port %d (%d/3)", name, port, i + 1);
             started(run(
                     WalNodeApplication.builder(),
@@ -155,7 +154,7 @@ public final class LocalPlatform implements AutoCloseable {
             walUrls.add("http://127.0.0.1:" + port);
         }
 
-        int storagePort = options.storagePort() == 0 ? freePort() : options.storagePort();
+        int storagePort = options.storagePort() == 0 ? LoopbackPorts.free() : options.storagePort();
         progress("starting the storage node on port %d (remote storage: %s)", storagePort, dataDir.resolve("remote"));
         started(run(
                 StorageNodeApplication.builder(),
@@ -211,7 +210,7 @@ public final class LocalPlatform implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare " + dir, e);
         }
-        int port = freePort();
+        int port = LoopbackPorts.free();
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("listen_addresses", "127.0.0.1");
         // TCP only: a socket path under a deep data directory would exceed the 107-byte limit
@@ -307,14 +306,6 @@ public final class LocalPlatform implements AutoCloseable {
             return Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port", e);
         }
     }
 

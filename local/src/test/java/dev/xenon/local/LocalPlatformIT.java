@@ -2,6 +2,7 @@ package dev.xenon.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xenon.common.net.LoopbackPorts;
 import dev.xenon.testsupport.TestDirectories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,7 +48,7 @@ class LocalPlatformIT {
     void start() {
         dataDir = TestDirectories.create("local-platform");
         platform = new LocalPlatform(
-                new LocalPlatform.Options(dataDir, LocalPlatform.freePort(), LocalPlatform.freePort(), 0, 0, API_KEY));
+                new LocalPlatform.Options(dataDir, LoopbackPorts.free(), LoopbackPorts.free(), 0, 0, API_KEY));
         ready = platform.start();
     }
 

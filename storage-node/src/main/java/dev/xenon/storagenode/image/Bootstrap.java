@@ -3,6 +3,7 @@ package dev.xenon.storagenode.image;
 import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
 import dev.xenon.common.TimelineId;
+import dev.xenon.common.net.LoopbackPorts;
 import dev.xenon.common.pgwire.BaseBackupOptions;
 import dev.xenon.common.pgwire.BaseBackupResult;
 import dev.xenon.common.pgwire.ConnectOptions;
@@ -24,7 +25,6 @@ import dev.xenon.storagenode.timeline.LayerCache;
 import dev.xenon.storagenode.timeline.LayerDescriptor;
 import dev.xenon.web.BadRequestException;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -91,8 +91,8 @@ public class Bootstrap {
         settings.put("fsync", "off");
         settings.put("wal_level", "replica");
         settings.put("shared_buffers", "16MB");
-        PostgresProcess postgres =
-                new PostgresProcess(installation, osUser, data, work.resolve("postgres.log"), freePort(), settings);
+        PostgresProcess postgres = new PostgresProcess(
+                installation, osUser, data, work.resolve("postgres.log"), LoopbackPorts.free(), settings);
         postgres.start(Duration.ofSeconds(60));
         long logicalSize;
         BaseBackupResult backup;
@@ -187,12 +187,6 @@ public class Bootstrap {
                     + ", not to the backup end " + end + ": " + scanner.endReason() + " " + scanner.endDetail());
         }
         return commits;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 
     static void deleteRecursively(Path dir) throws IOException {

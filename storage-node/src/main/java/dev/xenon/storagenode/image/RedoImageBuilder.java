@@ -1,6 +1,7 @@
 package dev.xenon.storagenode.image;
 
 import dev.xenon.common.Lsn;
+import dev.xenon.common.net.LoopbackPorts;
 import dev.xenon.common.pgwire.BaseBackupOptions;
 import dev.xenon.common.pgwire.BaseBackupResult;
 import dev.xenon.common.pgwire.ConnectOptions;
@@ -24,7 +25,6 @@ import dev.xenon.storagenode.timeline.Timeline;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,7 +118,7 @@ public class RedoImageBuilder {
             settings.put("primary_conninfo", "");
             settings.put("restore_command", "");
             settings.put("archive_mode", "off");
-            int port = freePort();
+            int port = LoopbackPorts.free();
             PostgresProcess postgres =
                     new PostgresProcess(installation, osUser, data, work.resolve("postgres.log"), port, settings);
             log.info(
@@ -253,11 +253,5 @@ public class RedoImageBuilder {
             }
         }
         return settings;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
