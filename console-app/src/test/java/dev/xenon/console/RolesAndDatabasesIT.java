@@ -86,10 +86,22 @@ class RolesAndDatabasesIT extends ConsoleIntegrationTest {
         assertLoginFails(p.uri(), "reporter", newPassword, "reports", NO_SUCH_DATABASE);
         assertThat(databaseNames(p)).contains("reports_2025").doesNotContain("reports");
 
-        // drop the database, then the role
+        // drop the database
         ok(ALICE_KEY, "DELETE", p.branchPath() + "/databases/reports_2025", null);
         awaitFinished(ALICE_KEY, p.id());
         assertLoginFails(p.uri(), "reporter", newPassword, "reports_2025", NO_SUCH_DATABASE);
+
+        // the role holds privileges and owns a table in the owner's database: dropped all the same,
+        // its objects going to the database's owner (as Neon does)
+        try (Connection owner = connect(p.uri())) {
+            exec(owner, "create table shared (id int)");
+            exec(owner, "grant select on shared to reporter");
+            exec(owner, "grant create on schema public to reporter");
+        }
+        try (Connection c = connect(p.uri(), "reporter", newPassword, "neondb")) {
+            exec(c, "create table reporter_notes (note text)");
+            exec(c, "insert into reporter_notes values ('kept')");
+        }
         ok(ALICE_KEY, "DELETE", p.branchPath() + "/roles/reporter", null);
         awaitFinished(ALICE_KEY, p.id());
         assertLoginFails(p.uri(), "reporter", newPassword, "neondb", INVALID_PASSWORD);
@@ -98,6 +110,9 @@ class RolesAndDatabasesIT extends ConsoleIntegrationTest {
                     .isEmpty();
             assertThat(column(c, "select datname from pg_database where datname like 'reports%'"))
                     .isEmpty();
+            assertThat(value(c, "select tableowner from pg_tables where tablename = 'reporter_notes'"))
+                    .isEqualTo("neondb_owner");
+            assertThat(value(c, "select note from reporter_notes")).isEqualTo("kept");
         }
         assertThat(api().get(ALICE_KEY, p.branchPath() + "/roles/reporter").status())
                 .isEqualTo(404);

@@ -81,7 +81,7 @@ class ApplyConfig implements OperationHandler {
                         sql.ensureRole(c, role, password, true);
                     }
                 }
-                case "drop_role" -> sql.dropRole(c, role);
+                case "drop_role" -> sql.dropRole(c, started.compute(), started.adminPassword(), role);
                 case "create_database" -> sql.ensureDatabase(c, database, operation.param("owner"));
                 case "alter_database" ->
                     sql.alterDatabase(c, database, operation.param("new_name"), operation.param("owner"));
