@@ -14,7 +14,7 @@ import tools.jackson.databind.JsonNode;
  * {@code POST .../branches/{id}/restore} with real computes, Neon's semantics: the branch keeps its
  * id, its endpoint and the endpoint's connection URI, and afterwards sees exactly the rows of the
  * source at the chosen point; its previous state stays readable as a backup branch named {@code
- * preserve_under_name}.
+ * preserve_under_name}, which also takes over the branch's children.
  */
 class RestoreIT extends ConsoleIntegrationTest {
 
@@ -37,6 +37,17 @@ class RestoreIT extends ConsoleIntegrationTest {
             exec(c, "delete from t where id = 1");
             exec(c, "insert into t values (4)");
         }
+
+        // a child of the old state: it stays with the old state
+        String feature = ok(
+                        ALICE_KEY,
+                        "POST",
+                        "/api/v2/projects/" + project + "/branches",
+                        "{\"branch\":{\"name\":\"feature\"}}")
+                .get("branch")
+                .get("id")
+                .asString();
+        awaitFinished(ALICE_KEY, project);
 
         JsonNode restored = ok(
                 ALICE_KEY,
@@ -63,7 +74,7 @@ class RestoreIT extends ConsoleIntegrationTest {
 
         // the backup: the old timeline, now the parent of the restored branch (Neon: "reset from parent" undoes)
         Map<String, JsonNode> branches = branchesByName(project);
-        assertThat(branches).containsOnlyKeys("main", "main_before_restore");
+        assertThat(branches).containsOnlyKeys("main", "main_before_restore", "feature");
         JsonNode backup = branches.get("main_before_restore");
         JsonNode restoredMain = branches.get("main");
         assertThat(restoredMain.get("id").asString()).isEqualTo(main);
@@ -74,6 +85,9 @@ class RestoreIT extends ConsoleIntegrationTest {
         assertThat(restoredMain.get("last_reset_at")).isNotNull();
         assertThat(backup.get("default").asBoolean()).isFalse();
         assertThat(backup.get("current_state").asString()).isEqualTo("ready");
+        assertThat(branches.get("feature").get("id").asString()).isEqualTo(feature);
+        assertThat(branches.get("feature").get("parent_id").asString())
+                .isEqualTo(backup.get("id").asString());
 
         ok(
                 ALICE_KEY,
