@@ -35,9 +35,8 @@ class BranchFromTimestampIT extends ConsoleIntegrationTest {
             exec(c, "update t set id = -id where id <= 5");
         }
 
-        JsonNode branch = ok(
+        JsonNode branch = created(
                 ALICE_KEY,
-                "POST",
                 "/api/v2/projects/" + project + "/branches",
                 "{\"branch\":{\"name\":\"as-of\",\"parent_id\":\"" + main + "\",\"parent_timestamp\":\"" + time
                         + "\"},\"endpoints\":[{\"type\":\"read_write\"}]}");

@@ -132,6 +132,13 @@ abstract class ConsoleIntegrationTest {
         return r.body();
     }
 
+    /** POSTs a creation, asserts 201 (as Neon answers) and returns the body. */
+    JsonNode created(String key, String path, String body) {
+        ApiClient.Response r = api().post(key, path, body);
+        assertThat(r.status()).as("POST " + path + ": " + r).isEqualTo(201);
+        return r.body();
+    }
+
     /** Waits for the project's operations and asserts that every one of them finished. */
     List<JsonNode> awaitFinished(String key, String projectId) {
         List<JsonNode> operations = awaitOperations(key, projectId);

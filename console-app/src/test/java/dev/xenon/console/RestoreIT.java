@@ -39,11 +39,8 @@ class RestoreIT extends ConsoleIntegrationTest {
         }
 
         // a child of the old state: it stays with the old state
-        String feature = ok(
-                        ALICE_KEY,
-                        "POST",
-                        "/api/v2/projects/" + project + "/branches",
-                        "{\"branch\":{\"name\":\"feature\"}}")
+        String feature = created(
+                        ALICE_KEY, "/api/v2/projects/" + project + "/branches", "{\"branch\":{\"name\":\"feature\"}}")
                 .get("branch")
                 .get("id")
                 .asString();
@@ -89,9 +86,8 @@ class RestoreIT extends ConsoleIntegrationTest {
         assertThat(branches.get("feature").get("parent_id").asString())
                 .isEqualTo(backup.get("id").asString());
 
-        ok(
+        created(
                 ALICE_KEY,
-                "POST",
                 "/api/v2/projects/" + project + "/endpoints",
                 "{\"endpoint\":{\"branch_id\":\"" + backup.get("id").asString() + "\",\"type\":\"read_write\"}}");
         awaitFinished(ALICE_KEY, project);
@@ -118,9 +114,8 @@ class RestoreIT extends ConsoleIntegrationTest {
             exec(c, "insert into t values (2, 'main after')");
         }
 
-        JsonNode dev = ok(
+        JsonNode dev = created(
                 ALICE_KEY,
-                "POST",
                 "/api/v2/projects/" + project + "/branches",
                 "{\"branch\":{\"name\":\"dev\"},\"endpoints\":[{\"type\":\"read_write\"}]}");
         String devId = dev.get("branch").get("id").asString();

@@ -30,7 +30,7 @@ class RolesAndDatabasesIT extends ConsoleIntegrationTest {
         Project p = project("roles-running");
 
         // create a role: it logs in with the password of the answer
-        JsonNode role = ok(ALICE_KEY, "POST", p.branchPath() + "/roles", "{\"role\":{\"name\":\"reporter\"}}");
+        JsonNode role = created(ALICE_KEY, p.branchPath() + "/roles", "{\"role\":{\"name\":\"reporter\"}}");
         String password = role.get("role").get("password").asString();
         assertThat(password).hasSizeGreaterThanOrEqualTo(32);
         assertThat(role.get("operations").get(0).get("action").asString()).isEqualTo("apply_config");
@@ -58,9 +58,8 @@ class RolesAndDatabasesIT extends ConsoleIntegrationTest {
                 .isEqualTo(newPassword);
 
         // a database owned by the role: the owner connects and writes
-        JsonNode database = ok(
+        JsonNode database = created(
                 ALICE_KEY,
-                "POST",
                 p.branchPath() + "/databases",
                 "{\"database\":{\"name\":\"reports\",\"owner_name\":\"reporter\"}}");
         assertThat(database.get("database").get("owner_name").asString()).isEqualTo("reporter");
@@ -123,7 +122,7 @@ class RolesAndDatabasesIT extends ConsoleIntegrationTest {
         Project p = project("roles-suspended");
 
         suspend(p);
-        JsonNode role = ok(ALICE_KEY, "POST", p.branchPath() + "/roles", "{\"role\":{\"name\":\"late\"}}");
+        JsonNode role = created(ALICE_KEY, p.branchPath() + "/roles", "{\"role\":{\"name\":\"late\"}}");
         String password = role.get("role").get("password").asString();
         List<JsonNode> operations = awaitFinished(ALICE_KEY, p.id());
         assertThat(operations.getFirst().get("action").asString()).isEqualTo("apply_config");
@@ -136,9 +135,8 @@ class RolesAndDatabasesIT extends ConsoleIntegrationTest {
         }
 
         suspend(p);
-        ok(
+        created(
                 ALICE_KEY,
-                "POST",
                 p.branchPath() + "/databases",
                 "{\"database\":{\"name\":\"late_db\",\"owner_name\":\"late\"}}");
         awaitFinished(ALICE_KEY, p.id());
