@@ -82,6 +82,31 @@ class SuspendOnIdleIT extends ConsoleIntegrationTest {
                 .isEqualTo(1);
     }
 
+    /**
+     * The idle poll counts connections on the endpoints it loaded when it began: a compute suspended
+     * by a call meanwhile looked "gone" and got a second {@code suspend_compute}, which locked the
+     * branch (423) for the caller's next change. A race, so several rounds.
+     */
+    @Test
+    void suspendCallsAreNotFollowedByASuspendOfTheIdlePoll() {
+        JsonNode created = createProject(ALICE_KEY, "{\"project\":{\"name\":\"suspend-calls\"}}");
+        String project = created.get("project").get("id").asString();
+        String endpoint = created.get("endpoints").get(0).get("id").asString();
+        awaitFinished(ALICE_KEY, project);
+        String endpointPath = "/api/v2/projects/" + project + "/endpoints/" + endpoint;
+
+        int rounds = 4;
+        for (int i = 0; i < rounds; i++) {
+            ok(ALICE_KEY, "POST", endpointPath + "/suspend", null);
+            awaitFinished(ALICE_KEY, project);
+            ok(ALICE_KEY, "POST", endpointPath + "/start", null);
+            awaitFinished(ALICE_KEY, project);
+        }
+        assertThat(actions(project).stream().filter("suspend_compute"::equals).count())
+                .as("suspend_compute operations")
+                .isEqualTo(rounds);
+    }
+
     /** The actions of the project's operations, newest first. */
     private List<String> actions(String project) {
         return ok(ALICE_KEY, "GET", "/api/v2/projects/" + project + "/operations", null)
