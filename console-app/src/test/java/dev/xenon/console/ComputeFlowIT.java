@@ -3,11 +3,8 @@ package dev.xenon.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xenon.console.compute.ComputeDriver;
-import java.net.URI;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -78,22 +75,6 @@ class ComputeFlowIT extends ConsoleIntegrationTest {
                 ResultSet r = s.executeQuery("select current_user")) {
             r.next();
             assertThat(r.getString(1)).isEqualTo("app");
-        }
-    }
-
-    /** A {@code postgresql://role:password@host:port/db} URI through pgjdbc. */
-    static Connection connect(String uri) throws SQLException {
-        URI u = URI.create(uri);
-        String[] userInfo = u.getRawUserInfo().split(":", 2);
-        java.util.Properties props = new java.util.Properties();
-        props.setProperty("user", java.net.URLDecoder.decode(userInfo[0], java.nio.charset.StandardCharsets.UTF_8));
-        props.setProperty("password", java.net.URLDecoder.decode(userInfo[1], java.nio.charset.StandardCharsets.UTF_8));
-        return DriverManager.getConnection("jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath(), props);
-    }
-
-    private static void exec(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
         }
     }
 }

@@ -6,9 +6,19 @@ import static org.awaitility.Awaitility.await;
 import dev.xenon.testsupport.PostgresServer;
 import dev.xenon.testsupport.TestDirectories;
 import dev.xenon.testsupport.XenonNodes;
+import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import java.util.stream.StreamSupport;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -106,5 +116,82 @@ abstract class ConsoleIntegrationTest {
                 .findFirst()
                 .map(o -> o.get("status").asString())
                 .orElse(null);
+    }
+
+    /** The endpoint as {@code GET .../endpoints/{id}} shows it. */
+    JsonNode endpoint(String key, String projectId, String endpointId) {
+        ApiClient.Response r = api().get(key, "/api/v2/projects/" + projectId + "/endpoints/" + endpointId);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.body().get("endpoint");
+    }
+
+    /** Calls the API, asserts 200 and returns the body. */
+    JsonNode ok(String key, String method, String path, String body) {
+        ApiClient.Response r = api().call(key, method, path, body);
+        assertThat(r.status()).as(method + " " + path + ": " + r).isEqualTo(200);
+        return r.body();
+    }
+
+    /** POSTs a creation, asserts 201 (as Neon answers) and returns the body. */
+    JsonNode created(String key, String path, String body) {
+        ApiClient.Response r = api().post(key, path, body);
+        assertThat(r.status()).as("POST " + path + ": " + r).isEqualTo(201);
+        return r.body();
+    }
+
+    /** Waits for the project's operations and asserts that every one of them finished. */
+    List<JsonNode> awaitFinished(String key, String projectId) {
+        List<JsonNode> operations = awaitOperations(key, projectId);
+        assertThat(operations)
+                .allSatisfy(o ->
+                        assertThat(o.get("status").asString()).as(o.toString()).isEqualTo("finished"));
+        return operations;
+    }
+
+    /** A {@code postgresql://role:password@host:port/db} URI through pgjdbc. */
+    static Connection connect(String uri) throws SQLException {
+        URI u = URI.create(uri);
+        String[] userInfo = u.getRawUserInfo().split(":", 2);
+        return connect(
+                uri,
+                URLDecoder.decode(userInfo[0], StandardCharsets.UTF_8),
+                URLDecoder.decode(userInfo[1], StandardCharsets.UTF_8),
+                u.getPath().substring(1));
+    }
+
+    /** The host and port of {@code uri} with another role, password and database. */
+    static Connection connect(String uri, String role, String password, String database) throws SQLException {
+        URI u = URI.create(uri);
+        Properties props = new Properties();
+        props.setProperty("user", role);
+        props.setProperty("password", password);
+        props.setProperty("connectTimeout", "10");
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + "/" + database, props);
+    }
+
+    static void exec(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    /** The first column of every row of {@code sql}, as strings. */
+    static List<String> column(Connection c, String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                values.add(r.getString(1));
+            }
+        }
+        return values;
+    }
+
+    /** The one value of {@code sql}. */
+    static String value(Connection c, String sql) throws SQLException {
+        List<String> values = column(c, sql);
+        assertThat(values).as(sql).hasSize(1);
+        return values.getFirst();
     }
 }

@@ -79,6 +79,7 @@ public class BranchService {
     private final ConnectionUris connectionUris;
     private final Operations operations;
     private final StorageNodeClient storage;
+    private final CommittedWal committedWal;
     private final Ids ids;
     private final Clock clock;
 
@@ -91,6 +92,7 @@ public class BranchService {
             ConnectionUris connectionUris,
             Operations operations,
             StorageNodeClient storage,
+            CommittedWal committedWal,
             Ids ids,
             Clock clock) {
         this.projects = projects;
@@ -101,6 +103,7 @@ public class BranchService {
         this.connectionUris = connectionUris;
         this.operations = operations;
         this.storage = storage;
+        this.committedWal = committedWal;
         this.ids = ids;
         this.clock = clock;
     }
@@ -342,11 +345,14 @@ public class BranchService {
                 throw new BadRequestException(lsnField, lsnField + ": " + e.getMessage());
             }
             TimelineInfo info = storage.timeline(tenant, timeline);
+            // committed but not ingested yet is fine: create_branch waits for the storage node
             if (lsn.isAfter(info.lastRecordLsn())) {
-                throw new BadRequestException(
-                        lsnField,
-                        lsnField + " " + lsn + " is beyond the end of branch " + branch.getId() + " ("
-                                + info.lastRecordLsn() + ")");
+                Lsn end = Lsn.max(info.lastRecordLsn(), committedWal.committed(timeline));
+                if (lsn.isAfter(end)) {
+                    throw new BadRequestException(
+                            lsnField,
+                            lsnField + " " + lsn + " is beyond the end of branch " + branch.getId() + " (" + end + ")");
+                }
             }
             if (info.gcCutoffLsn() != null && lsn.isBefore(info.gcCutoffLsn())) {
                 throw new BadRequestException(
@@ -362,6 +368,8 @@ public class BranchService {
             throw new BadRequestException(
                     timestampField, timestampField + " must be an RFC 3339 time, e.g. 2025-01-01T12:00:00Z");
         }
+        // the storage node finds commits it has ingested: first everything committed so far
+        committedWal.awaitIngestedHead(tenant, timeline);
         LsnByTimestamp found = storage.lsnByTimestamp(tenant, timeline, time);
         return switch (found.kind()) {
             case "present", "future" -> new PointInTime(found.lsn(), time);

@@ -29,7 +29,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * delete_project}. Each step first checks whether it is done already (a retry).
  *
  * <p>{@code create_branch} parameters: {@code timeline} (the new timeline), {@code ancestor} (its
- * ancestor timeline), {@code lsn} (absent: the ancestor's last record).
+ * ancestor timeline), {@code lsn} (absent: the ancestor's head). It first waits until the storage
+ * node has ingested the ancestor up to that point ({@link CommittedWal}).
  */
 @Component
 class TimelineOperations implements OperationHandler {
@@ -39,6 +40,7 @@ class TimelineOperations implements OperationHandler {
     private final BranchRepository branches;
     private final EndpointRepository endpoints;
     private final Computes computes;
+    private final CommittedWal committedWal;
     private final TransactionTemplate tx;
 
     TimelineOperations(
@@ -47,12 +49,14 @@ class TimelineOperations implements OperationHandler {
             BranchRepository branches,
             EndpointRepository endpoints,
             Computes computes,
+            CommittedWal committedWal,
             TransactionTemplate tx) {
         this.storage = storage;
         this.projects = projects;
         this.branches = branches;
         this.endpoints = endpoints;
         this.computes = computes;
+        this.committedWal = committedWal;
         this.tx = tx;
     }
 
@@ -101,9 +105,19 @@ class TimelineOperations implements OperationHandler {
         TimelineId timeline = TimelineId.parse(operation.param("timeline"));
         TimelineId ancestor = TimelineId.parse(operation.param("ancestor"));
         Lsn lsn = operation.param("lsn") == null ? null : Lsn.parse(operation.param("lsn"));
-        TimelineInfo info = exists(tenant, timeline)
-                ? storage.timeline(tenant, timeline)
-                : storage.branch(tenant, timeline, ancestor, lsn);
+        TimelineInfo info;
+        if (exists(tenant, timeline)) {
+            info = storage.timeline(tenant, timeline);
+        } else {
+            // the branch point holds every commit acknowledged before it: the head as the WAL nodes
+            // committed it, not only as far as the storage node has read it yet
+            if (lsn == null) {
+                committedWal.awaitIngestedHead(tenant, ancestor);
+            } else {
+                committedWal.awaitIngested(tenant, ancestor, lsn);
+            }
+            info = storage.branch(tenant, timeline, ancestor, lsn);
+        }
         ready(
                 operation.getBranchId(),
                 info.ancestorLsn() == null ? null : info.ancestorLsn().toString());

@@ -64,6 +64,21 @@ public class Computes {
      * listeners (their work is idempotent, so a retried start repeats it safely).
      */
     public Started start(String endpointId) throws Exception {
+        Started started = ensureRunning(endpointId);
+        if (Endpoint.READ_WRITE.equals(started.endpoint().getType())) {
+            for (ComputeStartListener listener : listeners) {
+                listener.started(started.endpoint(), started.compute(), started.adminPassword());
+            }
+        }
+        return started;
+    }
+
+    /**
+     * Starts the endpoint's compute (or finds it running) and marks the endpoint active, without
+     * telling the listeners: for a caller that changes the compute before bringing it up to date with
+     * the metadata (a rename must run before the listeners would create the new name).
+     */
+    public Started ensureRunning(String endpointId) {
         record Loaded(Endpoint endpoint, ComputeSpec spec) {}
         Loaded loaded = tx.execute(s -> {
             Endpoint e = endpoints
@@ -83,13 +98,7 @@ public class Computes {
             e.touch(clock.instant());
             return endpoints.save(e);
         });
-        Started started = new Started(endpoint, running, loaded.spec().adminPassword());
-        if (Endpoint.READ_WRITE.equals(endpoint.getType())) {
-            for (ComputeStartListener listener : listeners) {
-                listener.started(endpoint, running, started.adminPassword());
-            }
-        }
-        return started;
+        return new Started(endpoint, running, loaded.spec().adminPassword());
     }
 
     /** Stops the endpoint's compute and marks it idle. */

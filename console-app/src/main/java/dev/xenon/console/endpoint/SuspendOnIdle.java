@@ -75,10 +75,7 @@ class SuspendOnIdle {
         Optional<Integer> connections = computes.clientConnections(endpoint.getId());
         Instant now = clock.instant();
         if (connections.isPresent() && connections.get() > 0) {
-            tx.executeWithoutResult(s -> endpoints.findById(endpoint.getId()).ifPresent(e -> {
-                e.setLastActive(now);
-                endpoints.save(e);
-            }));
+            tx.executeWithoutResult(s -> endpoints.markActive(endpoint.getId(), now));
             return;
         }
         int timeout = console.effectiveSuspendTimeout(endpoint.getSuspendTimeoutSeconds());
@@ -98,6 +95,18 @@ class SuspendOnIdle {
                 return;
             }
             if (operationRepository.existsOnBranchWithStatus(endpoint.getBranchId(), Operation.UNFINISHED)) {
+                return;
+            }
+            // The connections were counted on the endpoint as loaded at the start of the poll: if it was
+            // started, suspended or changed since (every such change touches it, and the operation
+            // doing it is unfinished until it has), that count says nothing about it now. A compute
+            // just suspended by a call would otherwise look "gone" and get a second suspend_compute,
+            // locking the branch (423) for the caller's next change, or a compute just started again
+            // would be suspended at once.
+            Endpoint current = endpoints.findById(endpoint.getId()).orElse(null);
+            if (current == null
+                    || !Endpoint.ACTIVE.equals(current.getCurrentState())
+                    || !current.getUpdatedAt().equals(endpoint.getUpdatedAt())) {
                 return;
             }
             log.info(

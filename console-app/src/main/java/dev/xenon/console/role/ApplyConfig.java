@@ -64,8 +64,11 @@ class ApplyConfig implements OperationHandler {
         if (endpoint.isEmpty()) {
             return;
         }
-        // a start applies every role and database the metadata has (ComputeSql.started)
-        Computes.Started started = computes.start(endpoint.get().getId());
+        // The change first, then everything else the metadata has (ComputeSql.started, as after any
+        // start). Not the other way round: the metadata already holds the change, so bringing the
+        // compute up to date first would create a renamed database under its new name, empty, and
+        // the rename would then fail.
+        Computes.Started started = computes.ensureRunning(endpoint.get().getId());
         try (Connection c = sql.connect(started.compute(), started.adminPassword())) {
             String role = operation.param("role");
             String database = operation.param("database");
@@ -78,7 +81,7 @@ class ApplyConfig implements OperationHandler {
                         sql.ensureRole(c, role, password, true);
                     }
                 }
-                case "drop_role" -> sql.dropRole(c, role);
+                case "drop_role" -> sql.dropRole(c, started.compute(), started.adminPassword(), role);
                 case "create_database" -> sql.ensureDatabase(c, database, operation.param("owner"));
                 case "alter_database" ->
                     sql.alterDatabase(c, database, operation.param("new_name"), operation.param("owner"));
@@ -86,5 +89,6 @@ class ApplyConfig implements OperationHandler {
                 default -> throw new IllegalArgumentException("unknown apply_config kind " + operation.param(KIND));
             }
         }
+        sql.started(started.endpoint(), started.compute(), started.adminPassword());
     }
 }

@@ -8,12 +8,15 @@ import dev.xenon.console.model.Endpoint;
 import dev.xenon.console.model.Role;
 import dev.xenon.console.model.RoleRepository;
 import dev.xenon.console.system.SecretCipher;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import org.postgresql.PGConnection;
@@ -74,7 +77,31 @@ class ComputeSql implements ComputeStartListener {
         }
     }
 
-    void dropRole(Connection c, String name) throws SQLException {
+    /**
+     * Drops the role as Neon does: in every database it can log in to, what the role owns goes to the
+     * database's owner and its privileges are revoked ({@code REASSIGN OWNED}, {@code DROP OWNED}),
+     * otherwise {@code DROP ROLE} fails as soon as the role was granted anything or created a table.
+     */
+    void dropRole(Connection c, RunningCompute compute, String adminPassword, String name) throws SQLException {
+        if (!exists(c, "select 1 from pg_roles where rolname = ?", name)) {
+            return;
+        }
+        List<String[]> databases = new ArrayList<>();
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("select datname, pg_get_userbyid(datdba) from pg_database"
+                        + " where datallowconn and not datistemplate order by datname")) {
+            while (r.next()) {
+                databases.add(new String[] {r.getString(1), r.getString(2)});
+            }
+        }
+        for (String[] database : databases) {
+            String owner = database[1].equals(name) ? ADMIN_ROLE : database[1];
+            try (Connection db = connect(compute, adminPassword, database[0]);
+                    Statement s = db.createStatement()) {
+                s.execute("REASSIGN OWNED BY " + quote(name) + " TO " + quote(owner));
+                s.execute("DROP OWNED BY " + quote(name));
+            }
+        }
         try (Statement s = c.createStatement()) {
             s.execute("DROP ROLE IF EXISTS " + quote(name));
         }
@@ -114,13 +141,19 @@ class ComputeSql implements ComputeStartListener {
     }
 
     Connection connect(RunningCompute compute, String adminPassword) throws SQLException {
+        return connect(compute, adminPassword, "postgres");
+    }
+
+    private Connection connect(RunningCompute compute, String adminPassword, String database) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", ADMIN_ROLE);
         props.setProperty("password", adminPassword);
         props.setProperty("connectTimeout", "10");
         props.setProperty("ApplicationName", "xenon-console");
         Connection c = DriverManager.getConnection(
-                "jdbc:postgresql://" + compute.host() + ":" + compute.port() + "/postgres", props);
+                "jdbc:postgresql://" + compute.host() + ":" + compute.port() + "/"
+                        + URLEncoder.encode(database, StandardCharsets.UTF_8),
+                props);
         c.setAutoCommit(true);
         return c;
     }

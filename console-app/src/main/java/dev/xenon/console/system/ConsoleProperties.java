@@ -30,6 +30,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param operationRetryDelay delay before the first retry; doubles with each failure
  * @param operationMaxRetryDelay upper bound of the retry delay
  * @param suspendPollInterval how often client connections of active endpoints are counted
+ * @param ingestWaitTimeout how long a branch point (a head, an LSN, a timestamp) waits for the storage
+ *     node to ingest what the WAL nodes committed
  * @param rateLimitCapacity requests an API key may burst
  * @param rateLimitPerSecond requests per second an API key is refilled with
  */
@@ -53,6 +55,7 @@ public record ConsoleProperties(
         @DefaultValue("1s") Duration operationRetryDelay,
         @DefaultValue("30s") Duration operationMaxRetryDelay,
         @DefaultValue("10s") Duration suspendPollInterval,
+        @DefaultValue("30s") Duration ingestWaitTimeout,
         @DefaultValue("100") int rateLimitCapacity,
         @DefaultValue("20") double rateLimitPerSecond) {
 
