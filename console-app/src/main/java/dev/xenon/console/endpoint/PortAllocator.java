@@ -1,10 +1,7 @@
 package dev.xenon.console.endpoint;
 
+import dev.xenon.common.net.LoopbackPorts;
 import dev.xenon.console.model.EndpointRepository;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import org.springframework.stereotype.Component;
 
 /**
@@ -23,19 +20,11 @@ class PortAllocator {
 
     int next() {
         for (int attempt = 0; attempt < 20; attempt++) {
-            int port = freePort();
+            int port = LoopbackPorts.free();
             if (!endpoints.existsByPort(port)) {
                 return port;
             }
         }
         throw new IllegalStateException("no free port for a compute");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free port for a compute", e);
-        }
     }
 }
