@@ -168,8 +168,12 @@ public final class LocalPlatform implements AutoCloseable {
 
         Path apiKeyFile = dataDir.resolve("api-key");
         String apiKey = options.bootstrapApiKey();
-        if (apiKey == null) {
-            apiKey = Files.exists(apiKeyFile) ? readSecret(apiKeyFile) : generateApiKey();
+        if (apiKey == null && Files.exists(apiKeyFile)) {
+            apiKey = readSecret(apiKeyFile);
+        } else if (apiKey == null) {
+            apiKey = generateApiKey();
+            // shown once, on the terminal of whoever started the platform; kept in the 0600 file
+            progress("generated the API key of %s: %s (saved in %s)", BOOTSTRAP_USER, apiKey, apiKeyFile);
         }
         writeSecret(apiKeyFile, apiKey);
 
