@@ -4,6 +4,7 @@ import dev.xenon.common.walnode.ApiError;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -60,23 +61,30 @@ public final class NodeHttpClient {
         return json.readValue(send(method, path, body), type);
     }
 
-    /** {@code GET path} as a stream of bytes; the caller closes it. */
+    /**
+     * {@code GET path} as a stream of bytes; the caller closes it. Bulk bodies (basebackup tars, WAL)
+     * are read with {@link HttpURLConnection}: blocking reads straight from the socket, where the
+     * JDK's asynchronous client costs 1.7–2.4 × curl on a basebackup (see {@code bench/README.md}).
+     * {@code timeout} bounds the wait for the answer's head and each read after it.
+     */
     public InputStream stream(String path) {
-        HttpRequest request =
-                HttpRequest.newBuilder(uri(path)).timeout(timeout).GET().build();
         try {
-            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
-                try (InputStream body = response.body()) {
-                    throw error(response.statusCode(), new String(body.readAllBytes(), StandardCharsets.UTF_8));
+            HttpURLConnection connection = (HttpURLConnection) uri(path).toURL().openConnection();
+            connection.setConnectTimeout(5_000);
+            connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
+            connection.setRequestProperty("Accept", "*/*");
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                try (InputStream body = connection.getErrorStream()) {
+                    String text = body == null ? "" : new String(body.readAllBytes(), StandardCharsets.UTF_8);
+                    throw error(status, text);
+                } finally {
+                    connection.disconnect();
                 }
             }
-            return response.body();
+            return connection.getInputStream();
         } catch (IOException e) {
             throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UncheckedIOException(new IOException("interrupted"));
         }
     }
 
