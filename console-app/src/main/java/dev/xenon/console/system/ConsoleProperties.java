@@ -34,6 +34,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     node to ingest what the WAL nodes committed
  * @param rateLimitCapacity requests an API key may burst
  * @param rateLimitPerSecond requests per second an API key is refilled with
+ * @param internalToken the shared secret of {@code /internal/**} (the proxy's wake and activity
+ *     calls), sent as {@code Authorization: Bearer <token>}; empty: the internal API answers 401
+ * @param wakeTimeout how long a wake call waits for the endpoint's compute to start
  */
 @ConfigurationProperties("xenon.console")
 public record ConsoleProperties(
@@ -57,7 +60,9 @@ public record ConsoleProperties(
         @DefaultValue("10s") Duration suspendPollInterval,
         @DefaultValue("30s") Duration ingestWaitTimeout,
         @DefaultValue("100") int rateLimitCapacity,
-        @DefaultValue("20") double rateLimitPerSecond) {
+        @DefaultValue("20") double rateLimitPerSecond,
+        String internalToken,
+        @DefaultValue("120s") Duration wakeTimeout) {
 
     /** The timeout an endpoint's {@code suspend_timeout_seconds} stands for; negative: never. */
     public int effectiveSuspendTimeout(int suspendTimeoutSeconds) {
