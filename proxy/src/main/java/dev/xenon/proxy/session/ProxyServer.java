@@ -1,0 +1,110 @@
+package dev.xenon.proxy.session;
+
+import dev.xenon.proxy.ProxyProperties;
+import dev.xenon.proxy.console.ConsoleClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * The Postgres listener on {@code xenon.proxy.port}: one virtual thread accepts, one virtual
+ * thread per connection serves it ({@link ClientSession}). Stopping closes the listener and every
+ * open connection.
+ */
+@Component
+public class ProxyServer implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+    private final ProxyProperties properties;
+    private final ConsoleClient console;
+    private final Sessions sessions;
+    private final MeterRegistry meters;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile ServerSocket server;
+
+    ProxyServer(ProxyProperties properties, ConsoleClient console, Sessions sessions, MeterRegistry meters) {
+        this.properties = properties;
+        this.console = console;
+        this.sessions = sessions;
+        this.meters = meters;
+    }
+
+    /** The port it listens on (the configured one, or the one picked for 0). */
+    public int port() {
+        ServerSocket s = server;
+        if (s == null) {
+            throw new IllegalStateException("the proxy is not listening");
+        }
+        return s.getLocalPort();
+    }
+
+    @Override
+    public void start() {
+        try {
+            ServerSocket s = new ServerSocket();
+            s.setReuseAddress(true);
+            s.bind(new InetSocketAddress(InetAddress.getByName(properties.listenAddress()), properties.port()), 1024);
+            server = s;
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "the proxy cannot listen on " + properties.listenAddress() + ":" + properties.port(), e);
+        }
+        log.info("proxy listening on {}:{}", properties.listenAddress(), port());
+        ServerSocket s = server;
+        Thread.ofVirtual().name("proxy-accept").start(() -> {
+            while (!s.isClosed()) {
+                try {
+                    Socket client = s.accept();
+                    open.add(client);
+                    Thread.ofVirtual().name("proxy-session").start(() -> {
+                        try {
+                            new ClientSession(client, properties, console, sessions, meters).run();
+                        } finally {
+                            open.remove(client);
+                        }
+                    });
+                } catch (IOException e) {
+                    if (!s.isClosed()) {
+                        log.warn("accept failed: {}", e.getMessage());
+                    }
+                }
+            }
+        });
+    }
+
+    @Override
+    public void stop() {
+        ServerSocket s = server;
+        server = null;
+        if (s != null) {
+            try {
+                s.close();
+            } catch (IOException ignored) {
+                // stopping
+            }
+        }
+        for (Socket client : open) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // stopping
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return server != null;
+    }
+}
