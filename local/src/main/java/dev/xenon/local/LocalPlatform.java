@@ -5,6 +5,8 @@ import dev.xenon.common.postgres.PostgresInstallation;
 import dev.xenon.common.postgres.PostgresOsUser;
 import dev.xenon.common.postgres.PostgresProcess;
 import dev.xenon.console.ConsoleApplication;
+import dev.xenon.proxy.ProxyApplication;
+import dev.xenon.proxy.session.ProxyServer;
 import dev.xenon.storagenode.StorageNodeApplication;
 import dev.xenon.walnode.WalNodeApplication;
 import java.io.IOException;
@@ -32,9 +34,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code ./xenon up}: the whole platform on one machine, in the foreground — the control plane's
- * metadata Postgres (a local Postgres process), three WAL nodes, the storage node and console-app
- * (each its own Spring context and port in this JVM); computes run as local Postgres processes
- * started by console-app's local driver. A second start reuses the data directory.
+ * metadata Postgres (a local Postgres process), three WAL nodes, the storage node, console-app and
+ * the proxy (each its own Spring context and port in this JVM); computes run as local Postgres
+ * processes started by console-app's local driver, and clients reach them through the proxy. A second start reuses the data directory.
  *
  * <p>Layout of the data directory: {@code metadata/} (pgdata, password 0600, log), {@code wal-N/},
  * {@code storage-node/} (layer cache), {@code remote/} (the storage node's remote storage: the
@@ -177,6 +179,8 @@ public final class LocalPlatform implements AutoCloseable {
         }
         writeSecret(apiKeyFile, apiKey);
 
+        // the shared secret of console-app's internal API (the proxy's wake calls), new at every start
+        String internalToken = generateApiKey();
         progress("starting console-app on port %d", options.httpPort());
         started(run(
                 ConsoleApplication.builder(),
@@ -188,14 +192,28 @@ public final class LocalPlatform implements AutoCloseable {
                 "--xenon.storage-node-url=http://127.0.0.1:" + storagePort,
                 "--xenon.wal-nodes=" + String.join(",", walUrls),
                 "--xenon.console.bootstrap-user-email=" + BOOTSTRAP_USER,
-                "--xenon.console.bootstrap-api-key=" + apiKey));
+                "--xenon.console.bootstrap-api-key=" + apiKey,
+                "--xenon.console.internal-token=" + internalToken,
+                // plain TCP on the loopback address: no SNI, so connection URIs carry options=endpoint%3D...
+                "--xenon.console.proxy-host=127.0.0.1",
+                "--xenon.console.proxy-port=" + options.proxyPort(),
+                "--xenon.console.proxy-routing=options"));
         String base = "http://127.0.0.1:" + options.httpPort();
-        return new Ready(
-                base + "/",
-                base + "/api/v2",
-                "127.0.0.1:" + options.proxyPort() + " (proxy not built yet)",
-                apiKey,
-                apiKeyFile);
+
+        progress("starting the proxy on port %d", options.proxyPort());
+        ConfigurableApplicationContext proxy = run(
+                ProxyApplication.builder(),
+                // the proxy's management port (metrics); clients use xenon.proxy.port
+                "--server.port=0",
+                "--xenon.proxy.port=" + options.proxyPort(),
+                "--xenon.proxy.listen-address=127.0.0.1",
+                "--xenon.proxy.console-url=" + base,
+                "--xenon.proxy.internal-token=" + internalToken,
+                NO_API_DOCS,
+                NO_SWAGGER_UI);
+        started(proxy);
+        int proxyPort = proxy.getBean(ProxyServer.class).port();
+        return new Ready(base + "/", base + "/api/v2", "127.0.0.1:" + proxyPort, apiKey, apiKeyFile);
     }
 
     /** The metadata Postgres: initdb on the first start, then start; returns its JDBC URL. */
@@ -265,7 +283,10 @@ public final class LocalPlatform implements AutoCloseable {
         return app.bannerMode(Banner.Mode.OFF).logStartupInfo(false).run(all.toArray(String[]::new));
     }
 
-    /** Stops console-app (and with it the computes it runs), the storage node, the WAL nodes, the metadata database. */
+    /**
+     * Stops the proxy, console-app (and with it the computes it runs), the storage node, the WAL
+     * nodes, the metadata database.
+     */
     @Override
     public synchronized void close() {
         closed = true;

@@ -45,6 +45,8 @@ final class ClientSession implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
     private static final int MAX_COMPUTE_MESSAGE = 1 << 20;
     private static final int BUFFER = 16 * 1024;
+    private static final int DRAIN_MS = 1000;
+    private static final long MAX_DRAIN = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Socket client;
@@ -64,17 +66,21 @@ final class ClientSession implements Runnable {
 
     @Override
     public void run() {
-        OutputStream out = null;
         try (client) {
             client.setTcpNoDelay(true);
             client.setSoTimeout((int) properties.handshakeTimeout().toMillis());
             InputStream in = new BufferedInputStream(client.getInputStream(), BUFFER);
-            out = client.getOutputStream();
-            serve(in, out);
-        } catch (ProxyException e) {
-            refuse(out, e);
-        } catch (SocketTimeoutException e) {
-            refuse(out, new ProxyException(ProxyException.CONNECTION_FAILURE, "the connection handshake timed out"));
+            OutputStream out = client.getOutputStream();
+            try {
+                serve(in, out);
+            } catch (ProxyException e) {
+                refuse(in, out, e);
+            } catch (SocketTimeoutException e) {
+                refuse(
+                        in,
+                        out,
+                        new ProxyException(ProxyException.CONNECTION_FAILURE, "the connection handshake timed out"));
+            }
         } catch (EOFException e) {
             log.debug("{}: closed by a peer: {}", client.getRemoteSocketAddress(), e.getMessage());
         } catch (IOException | RuntimeException e) {
@@ -362,21 +368,30 @@ final class ClientSession implements Runnable {
         to.flush();
     }
 
-    private void refuse(OutputStream out, ProxyException e) {
+    /**
+     * Writes the FATAL ErrorResponse, then half-closes and drains what the client still sends (for
+     * a moment): closing a socket with unread input resets it, and the client might lose the error.
+     */
+    private void refuse(InputStream in, OutputStream out, ProxyException e) {
         Counter.builder("xenon.proxy.refused")
                 .description("connections refused by the proxy, by SQLSTATE")
                 .tag("sqlstate", e.sqlState())
                 .register(meters)
                 .increment();
         log.info("{}: refused: {} {}", client.getRemoteSocketAddress(), e.sqlState(), e.getMessage());
-        if (out == null) {
-            return;
-        }
         try {
             Message.fatal(e.sqlState(), e.getMessage()).write(out);
             out.flush();
+            client.shutdownOutput();
+            client.setSoTimeout(DRAIN_MS);
+            byte[] sink = new byte[BUFFER];
+            long drained = 0;
+            int n;
+            while (drained < MAX_DRAIN && (n = in.read(sink)) >= 0) {
+                drained += n;
+            }
         } catch (IOException ignored) {
-            // the client is gone
+            // the client is gone or sends too long: close
         }
     }
 
