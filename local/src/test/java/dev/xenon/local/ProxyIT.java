@@ -231,7 +231,24 @@ class ProxyIT {
                 .isEqualTo(1);
     }
 
-    /** A malformed or unroutable startup and the SQLSTATE it gets (null: a clean close suffices). */
+    @Test
+    void aDisabledEndpointIsRefusedWithRejectedEstablishment() throws Exception {
+        String path = "/projects/" + project + "/endpoints/" + endpoint;
+        call("PATCH", path, "{\"endpoint\":{\"disabled\":true}}", 200);
+        try {
+            assertThatThrownBy(() -> viaOptions().close()).isInstanceOfSatisfying(SQLException.class, e -> {
+                assertThat(e.getSQLState()).isEqualTo("08004");
+                assertThat(e.getMessage()).contains("disabled");
+            });
+        } finally {
+            call("PATCH", path, "{\"endpoint\":{\"disabled\":false}}", 200);
+        }
+        try (Connection c = viaOptions()) {
+            assertThat(value(c, "SELECT 1")).isEqualTo("1");
+        }
+    }
+
+    /** A malformed or unroutable startup and the SQLSTATE it gets. */
     record BadStartup(String name, byte[] bytes, boolean sslFirst, String sqlState) {}
 
     @Test
