@@ -19,8 +19,14 @@ import java.util.regex.Pattern;
  *       {@code $} as the separator): the proxy asks the client for its password in clear text,
  *       takes the endpoint from it and authenticates to the compute with the rest.
  * </ul>
+ *
+ * <p>An endpoint id with the suffix {@code -pooler} (Neon's pooled host, {@code ep-...-pooler}) names
+ * the same endpoint: there is no transaction pooling yet, so a pooled connection is a direct one.
  */
 public final class EndpointRouting {
+
+    /** Neon's suffix of the pooled host; routed as a direct connection until pooling exists. */
+    public static final String POOLER_SUFFIX = "-pooler";
 
     /** Endpoint ids as the control plane makes them: lowercase DNS labels starting {@code ep-}. */
     private static final Pattern ENDPOINT_ID = Pattern.compile("ep-[a-z0-9-]{1,60}");
@@ -111,6 +117,9 @@ public final class EndpointRouting {
     }
 
     private static String validated(String endpointId) throws ProxyException {
+        if (endpointId.endsWith(POOLER_SUFFIX)) {
+            endpointId = endpointId.substring(0, endpointId.length() - POOLER_SUFFIX.length());
+        }
         if (!ENDPOINT_ID.matcher(endpointId).matches()) {
             throw new ProxyException(
                     ProxyException.UNKNOWN_ENDPOINT, "endpoint \"" + printable(endpointId) + "\" does not exist");

@@ -24,6 +24,18 @@ class EndpointRoutingTest {
     }
 
     @Test
+    void thePoolerHostNamesTheSameEndpoint() throws Exception {
+        assertThat(EndpointRouting.fromOptions(params("endpoint=ep-cool-name-123456-pooler"))
+                        .orElseThrow()
+                        .endpointId())
+                .isEqualTo("ep-cool-name-123456");
+        assertThat(EndpointRouting.fromPassword("endpoint=ep-x-9-pooler;pw")
+                        .orElseThrow()
+                        .endpointId())
+                .isEqualTo("ep-x-9");
+    }
+
+    @Test
     void optionsWithoutAnEndpointRouteNothing() throws Exception {
         assertThat(EndpointRouting.fromOptions(params("-c search_path=s"))).isEmpty();
         assertThat(EndpointRouting.fromOptions(Map.of("user", "alice"))).isEmpty();
