@@ -87,6 +87,8 @@ public class WakeService {
                 return running.get();
             }
             UUID start = scheduleOrJoinStart(endpointId);
+            // committed: the worker starts it now rather than at its next poll
+            operations.pollNow();
             Address address = awaitStart(endpointId, start);
             result = "started";
             log.info(

@@ -339,33 +339,33 @@ final class ClientSession implements Runnable {
     }
 
     private Thread pump(InputStream from, OutputStream to, Socket target, String name) {
-        return Thread.ofVirtual().name("pump-" + name).start(() -> {
-            try {
-                copy(from, to);
-            } catch (IOException e) {
-                log.trace("{}: {}", name, e.toString());
-            } finally {
-                try {
-                    target.close();
-                    client.close();
-                } catch (IOException ignored) {
-                    // closing
-                }
-            }
-        });
+        return Thread.ofPlatform()
+                .daemon()
+                .stackSize(256 * 1024)
+                .name("pump-" + name)
+                .start(() -> {
+                    try {
+                        copy(from, to);
+                    } catch (IOException e) {
+                        log.trace("{}: {}", name, e.toString());
+                    } finally {
+                        try {
+                            target.close();
+                            client.close();
+                        } catch (IOException ignored) {
+                            // closing
+                        }
+                    }
+                });
     }
 
     private static void copy(InputStream from, OutputStream to) throws IOException {
         byte[] buffer = new byte[BUFFER];
         int n;
+        // the targets are the sockets' own streams (unbuffered): every write goes out at once
         while ((n = from.read(buffer)) >= 0) {
             to.write(buffer, 0, n);
-            // flush whenever the source has nothing more buffered: latency first
-            if (from.available() == 0) {
-                to.flush();
-            }
         }
-        to.flush();
     }
 
     /**

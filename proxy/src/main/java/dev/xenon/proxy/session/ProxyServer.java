@@ -67,13 +67,17 @@ public class ProxyServer implements SmartLifecycle {
                 try {
                     Socket client = s.accept();
                     open.add(client);
-                    Thread.ofVirtual().name("proxy-session").start(() -> {
-                        try {
-                            new ClientSession(client, properties, console, sessions, meters).run();
-                        } finally {
-                            open.remove(client);
-                        }
-                    });
+                    Thread.ofPlatform()
+                            .daemon()
+                            .stackSize(256 * 1024)
+                            .name("proxy-session")
+                            .start(() -> {
+                                try {
+                                    new ClientSession(client, properties, console, sessions, meters).run();
+                                } finally {
+                                    open.remove(client);
+                                }
+                            });
                 } catch (IOException e) {
                     if (!s.isClosed()) {
                         log.warn("accept failed: {}", e.getMessage());
