@@ -19,6 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout connecting to a compute
  * @param maxConnectionsPerEndpoint client connections per endpoint through this proxy
  * @param reportInterval how often connection counts are reported to the control plane
+ * @param tlsKeystore a PKCS12 key store with the proxy's certificate and key (for {@code
+ *     *.<domain>}); unset: no TLS, SSLRequest is answered {@code N}
+ * @param tlsKeystorePassword its password
+ * @param allowPlain whether connections without TLS are accepted (false: only TLS, {@code 28000})
  */
 @ConfigurationProperties("xenon.proxy")
 public record ProxyProperties(
@@ -31,4 +35,7 @@ public record ProxyProperties(
         @DefaultValue("150s") Duration wakeTimeout,
         @DefaultValue("10s") Duration connectTimeout,
         @DefaultValue("1000") int maxConnectionsPerEndpoint,
-        @DefaultValue("10s") Duration reportInterval) {}
+        @DefaultValue("10s") Duration reportInterval,
+        String tlsKeystore,
+        String tlsKeystorePassword,
+        @DefaultValue("true") boolean allowPlain) {}

@@ -41,6 +41,23 @@ public final class EndpointRouting {
     /** The endpoint named in a password, and the real password. */
     public record PasswordRoute(String endpointId, String password) {}
 
+    /**
+     * The endpoint of a TLS server name (SNI) {@code ep-....<domain>}: its first label when that is
+     * an endpoint id ({@code -pooler} allowed); empty without a server name or when the first label
+     * is none (a bare domain, {@code localhost}): then options or the password decide.
+     */
+    public static Optional<String> fromServerName(String serverName) throws ProxyException {
+        if (serverName == null || serverName.isEmpty()) {
+            return Optional.empty();
+        }
+        int dot = serverName.indexOf('.');
+        String label = (dot < 0 ? serverName : serverName.substring(0, dot)).toLowerCase(java.util.Locale.ROOT);
+        if (!label.startsWith("ep-")) {
+            return Optional.empty();
+        }
+        return Optional.of(validated(label));
+    }
+
     /** The route by {@code options}; empty when it names no endpoint. */
     public static Optional<OptionsRoute> fromOptions(Map<String, String> parameters) throws ProxyException {
         String options = parameters.get("options");

@@ -26,8 +26,16 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SNIMatcher;
+import javax.net.ssl.SNIServerName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.StandardConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,15 +57,26 @@ final class ClientSession implements Runnable {
     private static final long MAX_DRAIN = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final Socket client;
+    /** The client's connection: the accepted socket, or the TLS socket layered on it. */
+    private Socket client;
+
+    private InputStream in;
+    private OutputStream out;
+    private final SSLContext tls;
     private final ProxyProperties properties;
     private final ConsoleClient console;
     private final Sessions sessions;
     private final MeterRegistry meters;
 
     ClientSession(
-            Socket client, ProxyProperties properties, ConsoleClient console, Sessions sessions, MeterRegistry meters) {
+            Socket client,
+            SSLContext tls,
+            ProxyProperties properties,
+            ConsoleClient console,
+            Sessions sessions,
+            MeterRegistry meters) {
         this.client = client;
+        this.tls = tls;
         this.properties = properties;
         this.console = console;
         this.sessions = sessions;
@@ -66,36 +85,41 @@ final class ClientSession implements Runnable {
 
     @Override
     public void run() {
-        try (client) {
+        Socket accepted = client;
+        try (accepted) {
             client.setTcpNoDelay(true);
             client.setSoTimeout((int) properties.handshakeTimeout().toMillis());
-            InputStream in = new BufferedInputStream(client.getInputStream(), BUFFER);
-            OutputStream out = client.getOutputStream();
+            in = new BufferedInputStream(client.getInputStream(), BUFFER);
+            out = client.getOutputStream();
             try {
-                serve(in, out);
+                serve();
             } catch (ProxyException e) {
-                refuse(in, out, e);
+                refuse(e);
             } catch (SocketTimeoutException e) {
-                refuse(
-                        in,
-                        out,
-                        new ProxyException(ProxyException.CONNECTION_FAILURE, "the connection handshake timed out"));
+                refuse(new ProxyException(ProxyException.CONNECTION_FAILURE, "the connection handshake timed out"));
+            } finally {
+                client.close();
             }
         } catch (EOFException e) {
-            log.debug("{}: closed by a peer: {}", client.getRemoteSocketAddress(), e.getMessage());
+            log.debug("{}: closed by a peer: {}", accepted.getRemoteSocketAddress(), e.getMessage());
         } catch (IOException | RuntimeException e) {
-            log.debug("{}: {}", client.getRemoteSocketAddress(), e.toString());
+            log.debug("{}: {}", accepted.getRemoteSocketAddress(), e.toString());
         }
     }
 
-    private void serve(InputStream in, OutputStream out) throws IOException, ProxyException {
+    private void serve() throws IOException, ProxyException {
         StartupPacket.Startup startup = null;
+        String serverName = null;
         while (startup == null) {
             switch (StartupPacket.read(in, properties.maxStartupPacket())) {
                 case StartupPacket.SslRequest ssl -> {
-                    // no TLS configured: the client continues in plain text or gives up
-                    out.write('N');
-                    out.flush();
+                    if (tls == null || client instanceof SSLSocket) {
+                        // no TLS configured (or already TLS): the client goes on in plain text or gives up
+                        out.write('N');
+                        out.flush();
+                    } else {
+                        serverName = startTls();
+                    }
                 }
                 case StartupPacket.GssEncRequest gss -> {
                     out.write('N');
@@ -108,12 +132,29 @@ final class ClientSession implements Runnable {
                 case StartupPacket.Startup s -> startup = s;
             }
         }
+        if (!(client instanceof SSLSocket) && !properties.allowPlain()) {
+            throw new ProxyException(
+                    ProxyException.INVALID_AUTHORIZATION,
+                    "this proxy accepts TLS connections only: connect with sslmode=require");
+        }
+        Optional<String> bySni = EndpointRouting.fromServerName(serverName);
 
         String endpointId;
         Map<String, String> computeParameters;
         String password = null;
         var byOptions = EndpointRouting.fromOptions(startup.parameters());
-        if (byOptions.isPresent()) {
+        if (bySni.isPresent()) {
+            endpointId = bySni.get();
+            computeParameters = byOptions
+                    .map(EndpointRouting.OptionsRoute::computeParameters)
+                    .orElse(startup.parameters());
+            if (byOptions.isPresent() && !byOptions.get().endpointId().equals(endpointId)) {
+                throw new ProxyException(
+                        ProxyException.REJECTED,
+                        "the host name names endpoint " + endpointId + ", the options "
+                                + byOptions.get().endpointId());
+            }
+        } else if (byOptions.isPresent()) {
             endpointId = byOptions.get().endpointId();
             computeParameters = byOptions.get().computeParameters();
         } else {
@@ -139,7 +180,7 @@ final class ClientSession implements Runnable {
         }
         try {
             ConsoleClient.ComputeAddress address = wake(endpointId);
-            connect(endpointId, address, startup.withParameters(computeParameters), password, in, out);
+            connect(endpointId, address, startup.withParameters(computeParameters), password);
         } finally {
             sessions.closed(endpointId);
         }
@@ -162,13 +203,10 @@ final class ClientSession implements Runnable {
     }
 
     private void connect(
-            String endpointId,
-            ConsoleClient.ComputeAddress address,
-            StartupPacket.Startup startup,
-            String password,
-            InputStream clientIn,
-            OutputStream clientOut)
+            String endpointId, ConsoleClient.ComputeAddress address, StartupPacket.Startup startup, String password)
             throws IOException, ProxyException {
+        InputStream clientIn = in;
+        OutputStream clientOut = out;
         InetSocketAddress computeAddress = new InetSocketAddress(address.host(), address.port());
         Socket compute = new Socket();
         try (compute) {
@@ -372,7 +410,7 @@ final class ClientSession implements Runnable {
      * Writes the FATAL ErrorResponse, then half-closes and drains what the client still sends (for
      * a moment): closing a socket with unread input resets it, and the client might lose the error.
      */
-    private void refuse(InputStream in, OutputStream out, ProxyException e) {
+    private void refuse(ProxyException e) {
         Counter.builder("xenon.proxy.refused")
                 .description("connections refused by the proxy, by SQLSTATE")
                 .tag("sqlstate", e.sqlState())
@@ -382,6 +420,9 @@ final class ClientSession implements Runnable {
         try {
             Message.fatal(e.sqlState(), e.getMessage()).write(out);
             out.flush();
+            if (client instanceof SSLSocket) {
+                return;
+            }
             client.shutdownOutput();
             client.setSoTimeout(DRAIN_MS);
             byte[] sink = new byte[BUFFER];
@@ -393,6 +434,42 @@ final class ClientSession implements Runnable {
         } catch (IOException ignored) {
             // the client is gone or sends too long: close
         }
+    }
+
+    /**
+     * Answers {@code S} and runs the TLS handshake on the client's socket; returns the SNI host name
+     * the client sent (null without one).
+     */
+    private String startTls() throws IOException, ProxyException {
+        if (in.available() > 0) {
+            // Postgres refuses this too: bytes sent before the handshake could be injected
+            throw new ProxyException(ProxyException.PROTOCOL_VIOLATION, "received unencrypted data after SSL request");
+        }
+        out.write('S');
+        out.flush();
+        String[] serverName = new String[1];
+        SSLSocket ssl = (SSLSocket) tls.getSocketFactory()
+                .createSocket(client, client.getInetAddress().getHostAddress(), client.getPort(), true);
+        ssl.setUseClientMode(false);
+        SSLParameters parameters = ssl.getSSLParameters();
+        parameters.setSNIMatchers(List.of(new SNIMatcher(StandardConstants.SNI_HOST_NAME) {
+            @Override
+            public boolean matches(SNIServerName name) {
+                serverName[0] = new String(name.getEncoded(), StandardCharsets.US_ASCII);
+                return true;
+            }
+        }));
+        ssl.setSSLParameters(parameters);
+        ssl.setSoTimeout((int) properties.handshakeTimeout().toMillis());
+        try {
+            ssl.startHandshake();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new EOFException("TLS handshake failed: " + e.getMessage());
+        }
+        client = ssl;
+        in = new BufferedInputStream(ssl.getInputStream(), BUFFER);
+        out = ssl.getOutputStream();
+        return serverName[0];
     }
 
     private static void send(OutputStream out, byte[] body) throws IOException {

@@ -20,6 +20,8 @@ public class ProxyException extends Exception {
     public static final String TOO_MANY_CONNECTIONS = "53300";
     /** 08006 connection_failure: the handshake timed out. */
     public static final String CONNECTION_FAILURE = "08006";
+    /** 28000 invalid_authorization_specification: plain text where only TLS is accepted. */
+    public static final String INVALID_AUTHORIZATION = "28000";
     /** 28P01 invalid_password: the password exchange failed. */
     public static final String INVALID_PASSWORD = "28P01";
 

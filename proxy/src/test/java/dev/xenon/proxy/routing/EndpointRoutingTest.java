@@ -24,6 +24,20 @@ class EndpointRoutingTest {
     }
 
     @Test
+    void theTlsServerNameNamesTheEndpointByItsFirstLabel() throws Exception {
+        assertThat(EndpointRouting.fromServerName("ep-cool-name-123456.eu.xenon.example"))
+                .contains("ep-cool-name-123456");
+        assertThat(EndpointRouting.fromServerName("EP-Cool-Name-123456-pooler.localhost"))
+                .contains("ep-cool-name-123456");
+        assertThat(EndpointRouting.fromServerName("localhost")).isEmpty();
+        assertThat(EndpointRouting.fromServerName("db.xenon.example")).isEmpty();
+        assertThat(EndpointRouting.fromServerName(null)).isEmpty();
+        assertThatThrownBy(() -> EndpointRouting.fromServerName("ep-$$$.localhost"))
+                .isInstanceOfSatisfying(
+                        ProxyException.class, e -> assertThat(e.sqlState()).isEqualTo("3D000"));
+    }
+
+    @Test
     void thePoolerHostNamesTheSameEndpoint() throws Exception {
         assertThat(EndpointRouting.fromOptions(params("endpoint=ep-cool-name-123456-pooler"))
                         .orElseThrow()
