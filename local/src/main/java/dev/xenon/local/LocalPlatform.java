@@ -200,7 +200,12 @@ public final class LocalPlatform implements AutoCloseable {
                 "--xenon.console.proxy-routing=options"));
         String base = "http://127.0.0.1:" + options.httpPort();
 
-        progress("starting the proxy on port %d", options.proxyPort());
+        Path tlsDir = dataDir.resolve("proxy");
+        String keystorePassword = proxyCertificate(tlsDir);
+        progress(
+                "starting the proxy on port %d (TLS with a self-signed certificate for 127.0.0.1 and *.localhost: "
+                        + "sslrootcert=%s; plain connections allowed)",
+                options.proxyPort(), tlsDir.resolve(CA_FILE));
         ConfigurableApplicationContext proxy = run(
                 ProxyApplication.builder(),
                 // the proxy's management port (metrics); clients use xenon.proxy.port
@@ -209,11 +214,88 @@ public final class LocalPlatform implements AutoCloseable {
                 "--xenon.proxy.listen-address=127.0.0.1",
                 "--xenon.proxy.console-url=" + base,
                 "--xenon.proxy.internal-token=" + internalToken,
+                "--xenon.proxy.tls-keystore=" + tlsDir.resolve(KEYSTORE_FILE),
+                "--xenon.proxy.tls-keystore-password=" + keystorePassword,
                 NO_API_DOCS,
                 NO_SWAGGER_UI);
         started(proxy);
         int proxyPort = proxy.getBean(ProxyServer.class).port();
         return new Ready(base + "/", base + "/api/v2", "127.0.0.1:" + proxyPort, apiKey, apiKeyFile);
+    }
+
+    static final String KEYSTORE_FILE = "tls.p12";
+    static final String CA_FILE = "ca.pem";
+
+    /**
+     * The proxy's self-signed certificate (EC P-256, ten years, for {@code 127.0.0.1}, {@code
+     * localhost} and {@code *.localhost}), made once with the JDK's {@code keytool} into {@code
+     * <dir>/tls.p12} (password in {@code keystore-password}, 0600) and exported as {@code ca.pem},
+     * which clients pass as {@code sslrootcert}; later starts reuse it, so that file stays valid.
+     * Returns the key store's password.
+     */
+    private static String proxyCertificate(Path dir) {
+        Path keystore = dir.resolve(KEYSTORE_FILE);
+        Path passwordFile = dir.resolve("keystore-password");
+        try {
+            Files.createDirectories(dir);
+            if (Files.exists(keystore) && Files.exists(passwordFile) && Files.exists(dir.resolve(CA_FILE))) {
+                return readSecret(passwordFile);
+            }
+            Files.deleteIfExists(keystore);
+            String password = generateApiKey();
+            writeSecret(passwordFile, password);
+            keytool(
+                    "-genkeypair",
+                    "-alias",
+                    "proxy",
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-dname",
+                    "CN=Xenon local proxy",
+                    "-ext",
+                    "SAN=ip:127.0.0.1,dns:localhost,dns:*.localhost",
+                    "-validity",
+                    "3650",
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    keystore.toString(),
+                    "-storepass",
+                    password);
+            Files.setPosixFilePermissions(keystore, PosixFilePermissions.fromString("rw-------"));
+            keytool(
+                    "-exportcert",
+                    "-rfc",
+                    "-alias",
+                    "proxy",
+                    "-keystore",
+                    keystore.toString(),
+                    "-storepass",
+                    password,
+                    "-file",
+                    dir.resolve(CA_FILE).toString());
+            return password;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the proxy's certificate in " + dir, e);
+        }
+    }
+
+    private static void keytool(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("keytool " + args[0] + " failed: " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     /** The metadata Postgres: initdb on the first start, then start; returns its JDBC URL. */
