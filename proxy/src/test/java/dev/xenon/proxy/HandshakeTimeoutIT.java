@@ -58,6 +58,23 @@ class HandshakeTimeoutIT {
     }
 
     @Test
+    void repeatedSslRequestsDoNotKeepAHandshakeOpen() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            byte[] sslRequest =
+                    ByteBuffer.allocate(8).putInt(8).putInt(80877103).array();
+            for (int i = 0; i < 2; i++) {
+                s.getOutputStream().write(sslRequest);
+                assertThat(s.getInputStream().read()).as("answer %d", i).isEqualTo('N');
+            }
+            s.getOutputStream().write(sslRequest);
+            String[] error = readError(new DataInputStream(s.getInputStream()));
+            assertThat(error[0]).isEqualTo("08P01");
+            assertThat(error[1]).contains("too many SSLRequest");
+        }
+    }
+
+    @Test
     void anUnreachableControlPlaneIsCannotConnectNowWithinTheWakeTimeout() throws Exception {
         byte[] params = "user\0alice\0options\0endpoint=ep-some-name-12345678\0\0".getBytes(StandardCharsets.UTF_8);
         try (Socket s = new Socket("127.0.0.1", server.port())) {

@@ -54,6 +54,7 @@ final class ClientSession implements Runnable {
     private static final int MAX_COMPUTE_MESSAGE = 1 << 20;
     private static final int BUFFER = 16 * 1024;
     private static final int DRAIN_MS = 1000;
+    private static final int MAX_NEGOTIATIONS = 2;
     private static final long MAX_DRAIN = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -110,8 +111,16 @@ final class ClientSession implements Runnable {
     private void serve() throws IOException, ProxyException {
         StartupPacket.Startup startup = null;
         String serverName = null;
+        int negotiations = 0;
         while (startup == null) {
-            switch (StartupPacket.read(in, properties.maxStartupPacket())) {
+            StartupPacket packet = StartupPacket.read(in, properties.maxStartupPacket());
+            if ((packet instanceof StartupPacket.SslRequest || packet instanceof StartupPacket.GssEncRequest)
+                    && ++negotiations > MAX_NEGOTIATIONS) {
+                // Postgres allows one SSLRequest and one GSSENCRequest; more would keep a handshake open
+                throw new ProxyException(
+                        ProxyException.PROTOCOL_VIOLATION, "too many SSLRequest/GSSENCRequest packets");
+            }
+            switch (packet) {
                 case StartupPacket.SslRequest ssl -> {
                     if (tls == null || client instanceof SSLSocket) {
                         // no TLS configured (or already TLS): the client goes on in plain text or gives up
