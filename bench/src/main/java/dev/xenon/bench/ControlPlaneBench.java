@@ -252,7 +252,10 @@ public final class ControlPlaneBench {
         props.setProperty("user", java.net.URLDecoder.decode(userInfo[0], StandardCharsets.UTF_8));
         props.setProperty("password", java.net.URLDecoder.decode(userInfo[1], StandardCharsets.UTF_8));
         try (Connection c = DriverManager.getConnection(
-                        "jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath(), props);
+                        // the query too: through the proxy it names the endpoint (options=endpoint%3D...)
+                        "jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath()
+                                + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()),
+                        props);
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT 1")) {
             rs.next();

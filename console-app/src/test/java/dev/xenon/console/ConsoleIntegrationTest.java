@@ -44,11 +44,14 @@ import tools.jackson.databind.JsonNode;
             "xenon.console.rate-limit-capacity=10000",
             "xenon.console.rate-limit-per-second=10000",
             "xenon.console.bootstrap-user-email=alice@example.com",
-            "xenon.console.bootstrap-api-key=" + ConsoleIntegrationTest.ALICE_KEY
+            "xenon.console.bootstrap-api-key=" + ConsoleIntegrationTest.ALICE_KEY,
+            "xenon.console.internal-token=" + ConsoleIntegrationTest.INTERNAL_TOKEN
         })
 abstract class ConsoleIntegrationTest {
 
     static final String ALICE_KEY = "xenon_test_alice_key_0123456789abcdef";
+    /** The shared secret of {@code /internal/**} (the proxy's calls). */
+    static final String INTERNAL_TOKEN = "xenon_test_internal_token_0123456789";
 
     /** The data plane and the metadata database, started once per test JVM. */
     static final class Platform {

@@ -5,6 +5,8 @@ import dev.xenon.common.postgres.PostgresInstallation;
 import dev.xenon.common.postgres.PostgresOsUser;
 import dev.xenon.common.postgres.PostgresProcess;
 import dev.xenon.console.ConsoleApplication;
+import dev.xenon.proxy.ProxyApplication;
+import dev.xenon.proxy.session.ProxyServer;
 import dev.xenon.storagenode.StorageNodeApplication;
 import dev.xenon.walnode.WalNodeApplication;
 import java.io.IOException;
@@ -32,9 +34,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * {@code ./xenon up}: the whole platform on one machine, in the foreground — the control plane's
- * metadata Postgres (a local Postgres process), three WAL nodes, the storage node and console-app
- * (each its own Spring context and port in this JVM); computes run as local Postgres processes
- * started by console-app's local driver. A second start reuses the data directory.
+ * metadata Postgres (a local Postgres process), three WAL nodes, the storage node, console-app and
+ * the proxy (each its own Spring context and port in this JVM); computes run as local Postgres
+ * processes started by console-app's local driver, and clients reach them through the proxy. A second start reuses the data directory.
  *
  * <p>Layout of the data directory: {@code metadata/} (pgdata, password 0600, log), {@code wal-N/},
  * {@code storage-node/} (layer cache), {@code remote/} (the storage node's remote storage: the
@@ -177,6 +179,8 @@ public final class LocalPlatform implements AutoCloseable {
         }
         writeSecret(apiKeyFile, apiKey);
 
+        // the shared secret of console-app's internal API (the proxy's wake calls), new at every start
+        String internalToken = generateApiKey();
         progress("starting console-app on port %d", options.httpPort());
         started(run(
                 ConsoleApplication.builder(),
@@ -188,14 +192,110 @@ public final class LocalPlatform implements AutoCloseable {
                 "--xenon.storage-node-url=http://127.0.0.1:" + storagePort,
                 "--xenon.wal-nodes=" + String.join(",", walUrls),
                 "--xenon.console.bootstrap-user-email=" + BOOTSTRAP_USER,
-                "--xenon.console.bootstrap-api-key=" + apiKey));
+                "--xenon.console.bootstrap-api-key=" + apiKey,
+                "--xenon.console.internal-token=" + internalToken,
+                // plain TCP on the loopback address: no SNI, so connection URIs carry options=endpoint%3D...
+                "--xenon.console.proxy-host=127.0.0.1",
+                "--xenon.console.proxy-port=" + options.proxyPort(),
+                "--xenon.console.proxy-routing=options"));
         String base = "http://127.0.0.1:" + options.httpPort();
-        return new Ready(
-                base + "/",
-                base + "/api/v2",
-                "127.0.0.1:" + options.proxyPort() + " (proxy not built yet)",
-                apiKey,
-                apiKeyFile);
+
+        Path tlsDir = dataDir.resolve("proxy");
+        String keystorePassword = proxyCertificate(tlsDir);
+        progress(
+                "starting the proxy on port %d (TLS with a self-signed certificate for 127.0.0.1 and *.localhost: "
+                        + "sslrootcert=%s; plain connections allowed)",
+                options.proxyPort(), tlsDir.resolve(CA_FILE));
+        ConfigurableApplicationContext proxy = run(
+                ProxyApplication.builder(),
+                // the proxy's management port (metrics); clients use xenon.proxy.port
+                "--server.port=0",
+                "--xenon.proxy.port=" + options.proxyPort(),
+                "--xenon.proxy.listen-address=127.0.0.1",
+                "--xenon.proxy.console-url=" + base,
+                "--xenon.proxy.internal-token=" + internalToken,
+                "--xenon.proxy.tls-keystore=" + tlsDir.resolve(KEYSTORE_FILE),
+                "--xenon.proxy.tls-keystore-password=" + keystorePassword,
+                NO_API_DOCS,
+                NO_SWAGGER_UI);
+        started(proxy);
+        int proxyPort = proxy.getBean(ProxyServer.class).port();
+        return new Ready(base + "/", base + "/api/v2", "127.0.0.1:" + proxyPort, apiKey, apiKeyFile);
+    }
+
+    static final String KEYSTORE_FILE = "tls.p12";
+    static final String CA_FILE = "ca.pem";
+
+    /**
+     * The proxy's self-signed certificate (EC P-256, ten years, for {@code 127.0.0.1}, {@code
+     * localhost} and {@code *.localhost}), made once with the JDK's {@code keytool} into {@code
+     * <dir>/tls.p12} (password in {@code keystore-password}, 0600) and exported as {@code ca.pem},
+     * which clients pass as {@code sslrootcert}; later starts reuse it, so that file stays valid.
+     * Returns the key store's password.
+     */
+    private static String proxyCertificate(Path dir) {
+        Path keystore = dir.resolve(KEYSTORE_FILE);
+        Path passwordFile = dir.resolve("keystore-password");
+        try {
+            Files.createDirectories(dir);
+            if (Files.exists(keystore) && Files.exists(passwordFile) && Files.exists(dir.resolve(CA_FILE))) {
+                return readSecret(passwordFile);
+            }
+            Files.deleteIfExists(keystore);
+            String password = generateApiKey();
+            writeSecret(passwordFile, password);
+            keytool(
+                    "-genkeypair",
+                    "-alias",
+                    "proxy",
+                    "-keyalg",
+                    "EC",
+                    "-groupname",
+                    "secp256r1",
+                    "-dname",
+                    "CN=Xenon local proxy",
+                    "-ext",
+                    "SAN=ip:127.0.0.1,dns:localhost,dns:*.localhost",
+                    "-validity",
+                    "3650",
+                    "-storetype",
+                    "PKCS12",
+                    "-keystore",
+                    keystore.toString(),
+                    "-storepass",
+                    password);
+            Files.setPosixFilePermissions(keystore, PosixFilePermissions.fromString("rw-------"));
+            keytool(
+                    "-exportcert",
+                    "-rfc",
+                    "-alias",
+                    "proxy",
+                    "-keystore",
+                    keystore.toString(),
+                    "-storepass",
+                    password,
+                    "-file",
+                    dir.resolve(CA_FILE).toString());
+            return password;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot make the proxy's certificate in " + dir, e);
+        }
+    }
+
+    private static void keytool(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        try {
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) || p.exitValue() != 0) {
+                throw new IOException("keytool " + args[0] + " failed: " + out.strip());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
     }
 
     /** The metadata Postgres: initdb on the first start, then start; returns its JDBC URL. */
@@ -265,7 +365,10 @@ public final class LocalPlatform implements AutoCloseable {
         return app.bannerMode(Banner.Mode.OFF).logStartupInfo(false).run(all.toArray(String[]::new));
     }
 
-    /** Stops console-app (and with it the computes it runs), the storage node, the WAL nodes, the metadata database. */
+    /**
+     * Stops the proxy, console-app (and with it the computes it runs), the storage node, the WAL
+     * nodes, the metadata database.
+     */
     @Override
     public synchronized void close() {
         closed = true;

@@ -331,7 +331,11 @@ class LocalPlatformIT {
         Properties props = new Properties();
         props.setProperty("user", java.net.URLDecoder.decode(userInfo[0], java.nio.charset.StandardCharsets.UTF_8));
         props.setProperty("password", java.net.URLDecoder.decode(userInfo[1], java.nio.charset.StandardCharsets.UTF_8));
-        return DriverManager.getConnection("jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath(), props);
+        // the query too: through the proxy it names the endpoint (options=endpoint%3D...)
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath()
+                        + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()),
+                props);
     }
 
     static long count(String uri, String table) throws SQLException {

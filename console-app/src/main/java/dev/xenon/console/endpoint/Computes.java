@@ -119,6 +119,12 @@ public class Computes {
         return d == null ? Optional.empty() : d.clientConnections(endpointId);
     }
 
+    /** The running compute of an endpoint, as the driver knows it; empty without a driver. */
+    public Optional<RunningCompute> running(String endpointId) {
+        ComputeDriver d = driver.getIfAvailable();
+        return d == null ? Optional.empty() : d.running(endpointId);
+    }
+
     private ComputeDriver driver() {
         ComputeDriver d = driver.getIfAvailable();
         if (d == null) {

@@ -5,9 +5,15 @@ import dev.xenon.console.system.ConsoleProperties;
 import org.springframework.stereotype.Component;
 
 /**
- * Where clients reach an endpoint: the one place that decides it. Until the proxy exists (issue 5)
- * that is the compute itself ({@code xenon.console.compute-host} and the endpoint's port); with
- * {@code xenon.console.proxy-host} set it is {@code <endpoint id>.<proxy host>:<proxy port>}.
+ * Where clients reach an endpoint: the one place that decides it. Without a proxy that is the
+ * compute itself ({@code xenon.console.compute-host} and the endpoint's port); with {@code
+ * xenon.console.proxy-host} set and {@code proxy-routing = sni} (the default) it is {@code
+ * <endpoint id>.<proxy host>:<proxy port>}. With {@code proxy-routing = options} (plain TCP on an
+ * address without wildcard DNS: the local platform) connection URIs name the proxy and carry
+ * {@code ?options=endpoint%3D<endpoint id>}, which pgjdbc and libpq pass to the proxy as the {@code
+ * options} startup parameter; the {@code host} field stays the compute's own address, because Neon
+ * tooling builds connection strings from {@code host} alone and a bare proxy address names no
+ * endpoint.
  *
  * <p>{@link #host} is the endpoint's {@code host} field: a host name followed by {@code :port} unless
  * the port is 5432 — Neon's host has no port, but Neon tooling (neonctl) builds connection strings
@@ -17,6 +23,7 @@ import org.springframework.stereotype.Component;
 public class EndpointAddresses {
 
     private static final int DEFAULT_PORT = 5432;
+    private static final String OPTIONS = "options";
 
     private final ConsoleProperties console;
 
@@ -25,14 +32,26 @@ public class EndpointAddresses {
     }
 
     public String hostName(Endpoint endpoint) {
-        if (viaProxy()) {
+        if (viaSni()) {
             return endpoint.getId() + "." + console.proxyHost();
         }
         return endpoint.getHost() != null ? endpoint.getHost() : console.computeHost();
     }
 
     public int port(Endpoint endpoint) {
-        return viaProxy() ? console.proxyPort() : endpoint.getPort();
+        return viaSni() ? console.proxyPort() : endpoint.getPort();
+    }
+
+    /** {@code host:port} of a connection URI. */
+    public String uriAuthority(Endpoint endpoint) {
+        return viaOptions()
+                ? console.proxyHost() + ":" + console.proxyPort()
+                : hostName(endpoint) + ":" + port(endpoint);
+    }
+
+    /** The query of a connection URI: empty, or {@code ?options=endpoint%3D<endpoint id>}. */
+    public String uriQuery(Endpoint endpoint) {
+        return viaOptions() ? "?options=endpoint%3D" + endpoint.getId() : "";
     }
 
     /** The {@code host} field: host name, with {@code :port} unless it is 5432. */
@@ -49,5 +68,13 @@ public class EndpointAddresses {
 
     private boolean viaProxy() {
         return console.proxyHost() != null && !console.proxyHost().isBlank();
+    }
+
+    private boolean viaSni() {
+        return viaProxy() && !OPTIONS.equals(console.proxyRouting());
+    }
+
+    private boolean viaOptions() {
+        return viaProxy() && OPTIONS.equals(console.proxyRouting());
     }
 }

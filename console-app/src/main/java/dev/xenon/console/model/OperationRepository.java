@@ -30,4 +30,7 @@ public interface OperationRepository extends JpaRepository<Operation, UUID> {
 
     List<Operation> findByProjectIdAndBranchIdAndStatusInOrderBySeq(
             String projectId, String branchId, List<String> statuses);
+
+    /** The newest operation of an endpoint with one of {@code statuses}. */
+    Optional<Operation> findFirstByEndpointIdAndStatusInOrderBySeqDesc(String endpointId, List<String> statuses);
 }

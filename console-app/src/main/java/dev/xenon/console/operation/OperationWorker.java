@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -96,6 +97,11 @@ class OperationWorker {
                 }
             }
         }
+    }
+
+    @EventListener
+    void onPollNow(Operations.PollNow event) {
+        poll();
     }
 
     private void drain(String project) {

@@ -5,6 +5,7 @@ import dev.xenon.console.model.OperationRepository;
 import dev.xenon.console.system.ConsoleErrors;
 import java.time.Clock;
 import java.util.Map;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -20,10 +21,24 @@ public class Operations {
 
     private final OperationRepository repository;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    Operations(OperationRepository repository, Clock clock) {
+    Operations(OperationRepository repository, Clock clock, ApplicationEventPublisher events) {
         this.repository = repository;
         this.clock = clock;
+        this.events = events;
+    }
+
+    /** Published by {@link #pollNow()}: the worker looks for due work at once. */
+    record PollNow() {}
+
+    /**
+     * Asks the worker to look for due work now instead of at its next poll (up to {@code
+     * operation-poll-interval} later): for a caller that waits for an operation it has just
+     * committed (a wake). Call after the commit.
+     */
+    public void pollNow() {
+        events.publishEvent(new PollNow());
     }
 
     @Transactional(propagation = Propagation.MANDATORY)

@@ -51,7 +51,7 @@ public class ConnectionUris {
 
     public String uri(Endpoint endpoint, String role, String password, String database) {
         return "postgresql://" + encode(role) + (password == null ? "" : ":" + encode(password)) + "@"
-                + addresses.hostName(endpoint) + ":" + addresses.port(endpoint) + "/" + encode(database);
+                + addresses.uriAuthority(endpoint) + "/" + encode(database) + addresses.uriQuery(endpoint);
     }
 
     public ConnectionUri of(Endpoint endpoint, Role role, String database) {

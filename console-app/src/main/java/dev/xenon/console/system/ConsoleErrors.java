@@ -80,4 +80,24 @@ public final class ConsoleErrors {
             return "TOO_MANY_REQUESTS";
         }
     }
+
+    /** The data plane could not do it now (a compute did not start in time or failed to): 503. */
+    public static final class Unavailable extends ApiException {
+        private final String code;
+
+        public Unavailable(String code, String message) {
+            super(message);
+            this.code = code;
+        }
+
+        @Override
+        public int status() {
+            return 503;
+        }
+
+        @Override
+        public String code() {
+            return code;
+        }
+    }
 }

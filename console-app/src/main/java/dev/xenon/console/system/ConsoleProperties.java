@@ -25,6 +25,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param computeHost the host clients reach computes at while there is no proxy
  * @param proxyHost when set, endpoints are reached at {@code <endpoint id>.<proxyHost>:<proxyPort>}
  * @param proxyPort the proxy's port
+ * @param proxyRouting how clients name their endpoint to the proxy: {@code sni} (host names
+ *     {@code <endpoint id>.<proxyHost>}, needs TLS and wildcard DNS) or {@code options} (connection
+ *     URIs name the proxy host and carry {@code options=endpoint%3D<endpoint id>}: plain TCP, an
+ *     IP address or {@code localhost}, the local platform)
  * @param operationPollInterval how often the operation worker looks for work
  * @param operationMaxAttempts attempts of an operation before it ends in {@code error}
  * @param operationRetryDelay delay before the first retry; doubles with each failure
@@ -34,6 +38,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     node to ingest what the WAL nodes committed
  * @param rateLimitCapacity requests an API key may burst
  * @param rateLimitPerSecond requests per second an API key is refilled with
+ * @param internalToken the shared secret of {@code /internal/**} (the proxy's wake and activity
+ *     calls), sent as {@code Authorization: Bearer <token>}; empty: the internal API answers 401
+ * @param wakeTimeout how long a wake call waits for the endpoint's compute to start
  */
 @ConfigurationProperties("xenon.console")
 public record ConsoleProperties(
@@ -50,6 +57,7 @@ public record ConsoleProperties(
         @DefaultValue("127.0.0.1") String computeHost,
         String proxyHost,
         @DefaultValue("5432") int proxyPort,
+        @DefaultValue("sni") String proxyRouting,
         @DefaultValue("200ms") Duration operationPollInterval,
         @DefaultValue("5") int operationMaxAttempts,
         @DefaultValue("1s") Duration operationRetryDelay,
@@ -57,7 +65,9 @@ public record ConsoleProperties(
         @DefaultValue("10s") Duration suspendPollInterval,
         @DefaultValue("30s") Duration ingestWaitTimeout,
         @DefaultValue("100") int rateLimitCapacity,
-        @DefaultValue("20") double rateLimitPerSecond) {
+        @DefaultValue("20") double rateLimitPerSecond,
+        String internalToken,
+        @DefaultValue("120s") Duration wakeTimeout) {
 
     /** The timeout an endpoint's {@code suspend_timeout_seconds} stands for; negative: never. */
     public int effectiveSuspendTimeout(int suspendTimeoutSeconds) {
