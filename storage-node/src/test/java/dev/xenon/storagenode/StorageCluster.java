@@ -55,17 +55,27 @@ final class StorageCluster implements AutoCloseable {
         s3 = S3ProxyServer.start();
         s3.createBucket(BUCKET);
         bucket = new S3RemoteStorage(s3.settings(BUCKET, "xenon"));
-        for (String name : withWalNodes ? WAL_NODE_NAMES : List.<String>of()) {
-            WalNodeProcess node = new WalNodeProcess(name, baseDir);
-            walNodes.add(node);
-            walClients.add(new WalNodeClient(node.url()));
+        try {
+            for (String name : withWalNodes ? WAL_NODE_NAMES : List.<String>of()) {
+                WalNodeProcess node = new WalNodeProcess(name, baseDir);
+                walNodes.add(node);
+                walClients.add(new WalNodeClient(node.url()));
+            }
+            CompletableFuture.allOf(walNodes.stream()
+                            .map(n -> CompletableFuture.runAsync(n::start))
+                            .toArray(CompletableFuture[]::new))
+                    .join();
+            startStorageNode();
+            client.createTenant(tenant);
+        } catch (RuntimeException | Error e) {
+            // a failed start (e.g. a bad storage-node argument) must not leave WAL node JVMs running;
+            // the directory with their logs stays for the report
+            stopStorageNode();
+            walNodes.forEach(WalNodeProcess::close);
+            bucket.close();
+            s3.close();
+            throw e;
         }
-        CompletableFuture.allOf(walNodes.stream()
-                        .map(n -> CompletableFuture.runAsync(n::start))
-                        .toArray(CompletableFuture[]::new))
-                .join();
-        startStorageNode();
-        client.createTenant(tenant);
     }
 
     /** Starts everything; {@code storageArgs} are extra {@code --xenon.storage-node...=} arguments. */
