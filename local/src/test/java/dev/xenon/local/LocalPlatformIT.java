@@ -4,12 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xenon.common.net.LoopbackPorts;
 import dev.xenon.testsupport.TestDirectories;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -41,8 +36,6 @@ class LocalPlatformIT {
     Path dataDir;
     LocalPlatform platform;
     LocalPlatform.Ready ready;
-    final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     void start() {
@@ -300,28 +293,7 @@ class LocalPlatformIT {
     }
 
     private JsonNode call(String method, String path, String body, int expectedStatus) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ready.apiUrl() + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Accept", "application/json")
-                .header("Authorization", "Bearer " + API_KEY)
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode())
-                    .as("%s %s → %s", method, path, response.body())
-                    .isEqualTo(expectedStatus);
-            return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return PlatformApi.call(ready.apiUrl(), API_KEY, method, path, body, expectedStatus);
     }
 
     /** pgjdbc to a {@code postgresql://role:password@host:port/db} URI. */

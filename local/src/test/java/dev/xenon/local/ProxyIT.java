@@ -14,13 +14,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,8 +71,6 @@ class ProxyIT {
     String role;
     String password;
     String database;
-    final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     void start() throws Exception {
@@ -503,28 +497,7 @@ class ProxyIT {
     }
 
     private JsonNode call(String method, String path, String body, int expectedStatus) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(ready.apiUrl() + path))
-                .timeout(Duration.ofSeconds(60))
-                .header("Accept", "application/json")
-                .header("Authorization", "Bearer " + API_KEY)
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(response.statusCode())
-                    .as("%s %s → %s", method, path, response.body())
-                    .isEqualTo(expectedStatus);
-            return response.body().isBlank() ? JSON.nullNode() : JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return PlatformApi.call(ready.apiUrl(), API_KEY, method, path, body, expectedStatus);
     }
 
     private static void exec(Connection c, String sql) throws SQLException {
