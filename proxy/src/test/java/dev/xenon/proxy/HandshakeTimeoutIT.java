@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.xenon.proxy.session.ProxyServer;
 import java.io.DataInputStream;
 import java.io.EOFException;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
@@ -54,6 +55,41 @@ class HandshakeTimeoutIT {
             assertThat(Duration.ofNanos(System.nanoTime() - started))
                     .isBetween(Duration.ofMillis(900), Duration.ofSeconds(5));
             assertThat(s.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aClientTricklingItsStartupPacketIsCutOffAtTheTotalDeadline() throws Exception {
+        byte[] params = "user\0alice\0options\0endpoint=ep-some-name-12345678\0\0".getBytes(StandardCharsets.UTF_8);
+        byte[] startup = ByteBuffer.allocate(8 + params.length)
+                .putInt(8 + params.length)
+                .putInt(196608)
+                .put(params)
+                .array();
+        try (Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            long started = System.nanoTime();
+            // one byte every 300 ms: each read is well within the 1 s per-read timeout, the whole
+            // packet would take 20 s
+            Thread trickle = Thread.ofVirtual().start(() -> {
+                try {
+                    for (byte b : startup) {
+                        s.getOutputStream().write(b);
+                        Thread.sleep(300);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    // cut off: expected
+                }
+            });
+            try {
+                String[] error = readError(new DataInputStream(s.getInputStream()));
+                assertThat(error[0]).isEqualTo("08006");
+                assertThat(error[1]).contains("handshake timed out");
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .isBetween(Duration.ofMillis(900), Duration.ofSeconds(4));
+            } finally {
+                trickle.interrupt();
+            }
         }
     }
 

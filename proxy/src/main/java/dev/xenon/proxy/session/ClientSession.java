@@ -29,7 +29,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SNIMatcher;
 import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
@@ -68,6 +71,11 @@ final class ClientSession implements Runnable {
     private final ConsoleClient console;
     private final Sessions sessions;
     private final MeterRegistry meters;
+    private final ScheduledExecutorService deadlines;
+    /** Set by the handshake deadline: the client's input was shut down because it took too long. */
+    private final AtomicBoolean expired = new AtomicBoolean();
+
+    private ScheduledFuture<?> deadline;
 
     ClientSession(
             Socket client,
@@ -75,13 +83,15 @@ final class ClientSession implements Runnable {
             ProxyProperties properties,
             ConsoleClient console,
             Sessions sessions,
-            MeterRegistry meters) {
+            MeterRegistry meters,
+            ScheduledExecutorService deadlines) {
         this.client = client;
         this.tls = tls;
         this.properties = properties;
         this.console = console;
         this.sessions = sessions;
         this.meters = meters;
+        this.deadlines = deadlines;
     }
 
     @Override
@@ -90,15 +100,35 @@ final class ClientSession implements Runnable {
         try (accepted) {
             client.setTcpNoDelay(true);
             client.setSoTimeout((int) properties.handshakeTimeout().toMillis());
+            // the per-read timeout alone would let a client trickling a byte per interval hold a
+            // handshake for ever: the client's whole part (startup, TLS, password) has one deadline
+            deadline = deadlines.schedule(
+                    () -> {
+                        expired.set(true);
+                        try {
+                            accepted.shutdownInput(); // a blocked read returns: end of stream
+                        } catch (IOException ignored) {
+                            // already closed
+                        }
+                    },
+                    properties.handshakeTimeout().toMillis(),
+                    TimeUnit.MILLISECONDS);
             in = new BufferedInputStream(client.getInputStream(), BUFFER);
             out = client.getOutputStream();
             try {
                 serve();
             } catch (ProxyException e) {
-                refuse(e);
+                // a read cut off by the deadline ends as "incomplete startup packet"
+                refuse(expired.get() ? handshakeTimedOut() : e);
             } catch (SocketTimeoutException e) {
-                refuse(new ProxyException(ProxyException.CONNECTION_FAILURE, "the connection handshake timed out"));
+                refuse(handshakeTimedOut());
+            } catch (IOException e) {
+                if (!expired.get()) {
+                    throw e;
+                }
+                refuse(handshakeTimedOut());
             } finally {
+                deadline.cancel(false);
                 client.close();
             }
         } catch (EOFException e) {
@@ -106,6 +136,10 @@ final class ClientSession implements Runnable {
         } catch (IOException | RuntimeException e) {
             log.debug("{}: {}", accepted.getRemoteSocketAddress(), e.toString());
         }
+    }
+
+    private static ProxyException handshakeTimedOut() {
+        return new ProxyException(ProxyException.CONNECTION_FAILURE, "the connection handshake timed out");
     }
 
     private void serve() throws IOException, ProxyException {
@@ -179,6 +213,10 @@ final class ClientSession implements Runnable {
             endpointId = byPassword.endpointId();
             password = byPassword.password();
             computeParameters = startup.parameters();
+        }
+        // the client's part is done; the wake and the compute have bounds of their own
+        if (!deadline.cancel(false)) {
+            throw handshakeTimedOut(); // it fired (or is firing) first
         }
 
         if (!sessions.tryOpen(endpointId, properties.maxConnectionsPerEndpoint())) {

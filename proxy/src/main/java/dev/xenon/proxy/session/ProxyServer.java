@@ -16,6 +16,8 @@ import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
@@ -24,9 +26,9 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * The Postgres listener on {@code xenon.proxy.port}: one virtual thread accepts, one virtual
- * thread per connection serves it ({@link ClientSession}). Stopping closes the listener and every
- * open connection.
+ * The Postgres listener on {@code xenon.proxy.port}: one virtual thread accepts, one platform
+ * thread per connection serves it ({@link ClientSession}), one timer thread enforces the handshake
+ * deadlines. Stopping closes the listener and every open connection.
  */
 @Component
 public class ProxyServer implements SmartLifecycle {
@@ -40,6 +42,8 @@ public class ProxyServer implements SmartLifecycle {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile ServerSocket server;
     private final SSLContext tls;
+    private final ScheduledExecutorService deadlines = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("proxy-handshake-deadlines").factory());
 
     ProxyServer(ProxyProperties properties, ConsoleClient console, Sessions sessions, MeterRegistry meters) {
         this.properties = properties;
@@ -107,7 +111,8 @@ public class ProxyServer implements SmartLifecycle {
                             .name("proxy-session")
                             .start(() -> {
                                 try {
-                                    new ClientSession(client, tls, properties, console, sessions, meters).run();
+                                    new ClientSession(client, tls, properties, console, sessions, meters, deadlines)
+                                            .run();
                                 } finally {
                                     open.remove(client);
                                 }
@@ -123,6 +128,7 @@ public class ProxyServer implements SmartLifecycle {
 
     @Override
     public void stop() {
+        deadlines.shutdownNow();
         ServerSocket s = server;
         server = null;
         if (s != null) {
