@@ -181,7 +181,7 @@ class ProxyIT {
     }
 
     @Test
-    void tlsWithTheLocalCertificateRoutesBySniForPsqlAndByOptionsForPgjdbc() throws Exception {
+    void tlsWithTheLocalCertificateRoutesBySniForPsqlAndPgjdbcAndByOptions() throws Exception {
         Path ca = dataDir.resolve("proxy").resolve("ca.pem");
         // libpq sends the host name as SNI; hostaddr spares the DNS lookup of *.localhost
         String sni = "host=" + endpoint + ".localhost hostaddr=127.0.0.1 port=" + proxyPort + " user=" + role
@@ -198,6 +198,14 @@ class ProxyIT {
                 "jdbc:postgresql://127.0.0.1:" + proxyPort + "/" + database + "?options=endpoint%3D" + endpoint,
                 props)) {
             assertThat(value(c, "SELECT 1")).isEqualTo("1");
+        }
+
+        // SNI alone: no options, no endpoint in the password — the server name must route it
+        // (without SNI routing the proxy would ask for an endpoint-prefixed password and refuse)
+        props.setProperty("socketFactory", LoopbackSocketFactory.class.getName());
+        try (Connection c = DriverManager.getConnection(
+                "jdbc:postgresql://" + endpoint + ".localhost:" + proxyPort + "/" + database, props)) {
+            assertThat(value(c, "SELECT current_user")).isEqualTo(role);
         }
     }
 
