@@ -17,6 +17,9 @@ import java.io.StringWriter;
 import java.net.Socket;
 import java.net.URI;
 import java.net.URLDecoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -61,6 +64,8 @@ class ProxyIT {
     /** A refusal or a close must come within this: never a hang. */
     static final Duration ANSWER_BOUND = Duration.ofSeconds(10);
 
+    static final String REPORT_INTERVAL = "xenon.proxy.report-interval";
+
     Path dataDir;
     LocalPlatform platform;
     LocalPlatform.Ready ready;
@@ -75,9 +80,15 @@ class ProxyIT {
     @BeforeAll
     void start() throws Exception {
         dataDir = TestDirectories.create("proxy-it");
+        // read by the proxy's context as it starts (Spring reads system properties); cleared below
+        System.setProperty(REPORT_INTERVAL, "500ms");
         platform = new LocalPlatform(
                 new LocalPlatform.Options(dataDir, LoopbackPorts.free(), LoopbackPorts.free(), 0, 0, API_KEY));
-        ready = platform.start();
+        try {
+            ready = platform.start();
+        } finally {
+            System.clearProperty(REPORT_INTERVAL);
+        }
         proxyPort = Integer.parseInt(
                 ready.proxyAddress().substring(ready.proxyAddress().lastIndexOf(':') + 1));
         JsonNode created = call("POST", "/projects", "{\"project\":{\"name\":\"proxy\"}}", 201);
@@ -207,6 +218,18 @@ class ProxyIT {
                 "jdbc:postgresql://" + endpoint + ".localhost:" + proxyPort + "/" + database, props)) {
             assertThat(value(c, "SELECT current_user")).isEqualTo(role);
         }
+    }
+
+    @Test
+    void theProxyReportsTheOpenConnectionsOfAnEndpointToTheControlPlane() throws Exception {
+        String gauge = "endpoint_id=\"" + endpoint + "\"";
+        try (Connection a = DriverManager.getConnection(jdbcUrl(), role, password);
+                Connection b = DriverManager.getConnection(jdbcUrl(), role, password)) {
+            assertThat(value(a, "SELECT 1") + value(b, "SELECT 1")).isEqualTo("11");
+            awaitMetric(gauge, "2.0");
+        }
+        // and once more when the endpoint dropped to none
+        awaitMetric(gauge, "0.0");
     }
 
     @Test
@@ -461,6 +484,34 @@ class ProxyIT {
                 .as("psql exit; stderr: " + Files.readString(err))
                 .isZero();
         return out.strip();
+    }
+
+    private String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + proxyPort + "/" + database + "?options=endpoint%3D" + endpoint;
+    }
+
+    /** Waits until the control plane's proxy connection gauge with {@code label} shows {@code value}. */
+    private void awaitMetric(String label, String value) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create(ready.consoleUrl()).resolve("/actuator/prometheus"))
+                .build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        String last = "(absent)";
+        while (System.nanoTime() < deadline) {
+            String page =
+                    http.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            last = page.lines()
+                    .filter(l -> l.startsWith("xenon_console_proxy_connections{") && l.contains(label))
+                    .findFirst()
+                    .orElse("(absent)");
+            if (last.endsWith(" " + value)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(
+                "expected the proxy connections of " + label + " at " + value + ", last seen: " + last);
     }
 
     private void suspend() throws Exception {

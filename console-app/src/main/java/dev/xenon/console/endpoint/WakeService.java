@@ -11,13 +11,16 @@ import dev.xenon.console.system.ConsoleErrors;
 import dev.xenon.console.system.ConsoleProperties;
 import dev.xenon.web.ConflictException;
 import dev.xenon.web.NotFoundException;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
@@ -50,6 +53,7 @@ public class WakeService {
     private final TransactionTemplate tx;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final Map<String, AtomicInteger> proxyConnections = new ConcurrentHashMap<>();
 
     WakeService(
             EndpointRepository endpoints,
@@ -86,7 +90,15 @@ public class WakeService {
                 result = "running";
                 return running.get();
             }
-            UUID start = scheduleOrJoinStart(endpointId);
+            UUID start;
+            while ((start = scheduleOrJoinStart(endpointId)) == null) {
+                // a concurrent wake's start finished between the fast path and the lock
+                running = runningAddress(endpointId);
+                if (running.isPresent()) {
+                    result = "running";
+                    return running.get();
+                }
+            }
             // committed: the worker starts it now rather than at its next poll
             operations.pollNow();
             Address address = awaitStart(endpointId, start);
@@ -117,6 +129,16 @@ public class WakeService {
                 endpoints.markActive(endpointId, clock.instant());
             }
         });
+        proxyConnections
+                .computeIfAbsent(endpointId, id -> {
+                    AtomicInteger reported = new AtomicInteger();
+                    Gauge.builder("xenon.console.proxy.connections", reported, AtomicInteger::get)
+                            .description("client connections of the endpoint through the proxy, as last reported")
+                            .tag("endpoint_id", id)
+                            .register(meters);
+                    return reported;
+                })
+                .set(count);
     }
 
     /** The fast path: active, its compute runs, nothing pending. No lock taken. */
@@ -135,6 +157,11 @@ public class WakeService {
     }
 
     /** The unfinished {@code start_compute} of the endpoint, or a new one (under the project lock). */
+    /**
+     * The start_compute operation to wait for: the unfinished one of the endpoint, or a new one;
+     * null when, under the project's lock, the compute turns out to run already (a start that
+     * finished since the caller looked).
+     */
     private UUID scheduleOrJoinStart(String endpointId) {
         String projectId = tx.execute(s -> live(endpointId).getProjectId());
         return tx.execute(s -> {
@@ -150,6 +177,11 @@ public class WakeService {
             if (pending.isPresent()
                     && Actions.START_COMPUTE.equals(pending.get().getAction())) {
                 return pending.get().getId();
+            }
+            if (pending.isEmpty()
+                    && Endpoint.ACTIVE.equals(endpoint.getCurrentState())
+                    && computes.running(endpointId).isPresent()) {
+                return null; // started meanwhile: nothing to schedule
             }
             Operation start = operations.schedule(
                     projectId, endpoint.getBranchId(), endpointId, Actions.START_COMPUTE, Map.of("reason", "wake"));
