@@ -24,6 +24,8 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,8 +42,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <ol>
  *   <li><b>throughput</b>: {@code pgbench -S} (select-only, 4 clients, connections kept) through the
- *       proxy ({@code PGOPTIONS=endpoint=<ep>}) against the same compute directly, rounds
- *       interleaved; target TPS ratio ≥ 0.9;
+ *       proxy ({@code PGOPTIONS=endpoint=<ep>}) against the same compute directly, and through a
+ *       minimal C relay ({@code bench/src/main/c/relay.c}, built with the machine's C compiler) as the
+ *       floor of any extra hop; rounds interleaved; target TPS ratio proxy ÷ direct ≥ 0.9;
  *   <li><b>wake latency</b>: {@code --wakes} times (default 20), suspend the endpoint through the API,
  *       then time a pgjdbc connection through the proxy to the first {@code SELECT 1} result; p50 and
  *       p95 (targets ≤ 500 ms / ≤ 1 s), split into phases from the control plane's log events: queue
@@ -124,32 +127,115 @@ public final class ProxyBench {
     private String throughput(int seconds, int rounds, int scale, Path dir) throws Exception {
         computePort = computePort();
         System.err.printf("pgbench -i -s %d (compute port %d)%n", scale, computePort);
-        pgbench(dir, false, List.of("-i", "-q", "-s", Integer.toString(scale)));
-        List<Double> direct = new ArrayList<>();
-        List<Double> proxied = new ArrayList<>();
+        pgbench(dir, Target.DIRECT, List.of("-i", "-q", "-s", Integer.toString(scale)));
+        Path relay = compileRelay(dir);
+        Map<Target, List<Double>> tps = new EnumMap<>(Target.class);
         List<String> args = List.of("-S", "-n", "-c", "4", "-j", "2", "-T", Integer.toString(seconds));
         for (int round = 0; round < rounds; round++) {
-            boolean proxyFirst = round % 2 == 1;
-            for (boolean viaProxy : proxyFirst ? List.of(true, false) : List.of(false, true)) {
+            List<Target> order = new ArrayList<>(List.of(Target.values()));
+            if (relay == null) {
+                order.remove(Target.RELAY);
+            }
+            Collections.rotate(order, round); // every configuration takes its turn first
+            for (Target target : order) {
                 computePort = computePort();
-                double tps = tps(pgbench(dir, viaProxy, args));
-                (viaProxy ? proxied : direct).add(tps);
-                System.err.printf(Locale.ROOT, "round %d %s: %.0f TPS%n", round, viaProxy ? "proxy" : "direct", tps);
+                Process relayProcess = target == Target.RELAY ? startRelay(relay) : null;
+                try {
+                    double t = tps(pgbench(dir, target, args));
+                    tps.computeIfAbsent(target, k -> new ArrayList<>()).add(t);
+                    System.err.printf(Locale.ROOT, "round %d %s: %.0f TPS%n", round, target.label, t);
+                } finally {
+                    if (relayProcess != null) {
+                        relayProcess.destroyForcibly().waitFor();
+                    }
+                }
             }
         }
-        double d = direct.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        double p = proxied.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-        return String.format(Locale.ROOT, """
+        double d = mean(tps.get(Target.DIRECT));
+        double p = mean(tps.get(Target.PROXY));
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, """
                 ## Throughput: pgbench -S, 4 clients, %d s × %d rounds (interleaved), scale %d
 
-                | | TPS (mean) | per round |
-                |---|---:|---|
-                | direct to the compute | %.0f | %s |
-                | through the proxy (`PGOPTIONS=endpoint=...`) | %.0f | %s |
+                | | TPS (mean) | per round | ÷ direct |
+                |---|---:|---|---:|
+                """, seconds, rounds, scale));
+        for (Target target : Target.values()) {
+            List<Double> values = tps.get(target);
+            if (values != null) {
+                table.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %.0f | %s | %.2f |%n",
+                        target.label,
+                        mean(values),
+                        rounded(values),
+                        mean(values) / d));
+            }
+        }
+        table.append(String.format(Locale.ROOT, "%nRatio (proxy ÷ direct): **%.2f** (target ≥ 0.9)", p / d));
+        if (relay != null) {
+            table.append(String.format(
+                    Locale.ROOT,
+                    "; proxy ÷ C relay: **%.2f** (what the proxy costs beyond the kernel's price of a hop)",
+                    p / mean(tps.get(Target.RELAY))));
+        } else {
+            table.append("; no C compiler (cc/gcc) found: the relay baseline was skipped");
+        }
+        return table.append("\n\n").toString();
+    }
 
-                Ratio (proxy ÷ direct): **%.2f** (target ≥ 0.9)
+    /** Where pgbench connects. */
+    private enum Target {
+        DIRECT("direct to the compute"),
+        RELAY("through a minimal C relay (`bench/src/main/c/relay.c`)"),
+        PROXY("through the proxy (`PGOPTIONS=endpoint=...`)");
 
-                """, seconds, rounds, scale, d, rounded(direct), p, rounded(proxied), p / d);
+        final String label;
+
+        Target(String label) {
+            this.label = label;
+        }
+    }
+
+    private int relayPort;
+
+    /** Builds the baseline relay with the machine's C compiler; null without one. */
+    private Path compileRelay(Path dir) throws Exception {
+        Path source = Path.of("bench/src/main/c/relay.c").toAbsolutePath();
+        for (String compiler : List.of("cc", "gcc", "clang")) {
+            Path binary = dir.resolve("relay");
+            try {
+                Process p = new ProcessBuilder(compiler, "-O2", "-pthread", "-o", binary.toString(), source.toString())
+                        .redirectErrorStream(true)
+                        .start();
+                String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (p.waitFor() == 0) {
+                    relayPort = FreePorts.next();
+                    return binary;
+                }
+                System.err.println(compiler + " failed on " + source + ": " + output);
+            } catch (IOException e) {
+                // not installed: try the next one
+            }
+        }
+        System.err.println("no C compiler: the relay baseline is skipped");
+        return null;
+    }
+
+    private Process startRelay(Path relay) throws Exception {
+        Process p = new ProcessBuilder(relay.toString(), Integer.toString(relayPort), Integer.toString(computePort))
+                .redirectErrorStream(true)
+                .start();
+        // it prints one line once it listens
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        if (!"relay listening".equals(line)) {
+            p.destroyForcibly();
+            throw new IllegalStateException("the relay did not start: " + line);
+        }
+        return p;
+    }
+
+    private static double mean(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
     }
 
     private String wakeLatency(int wakes) throws Exception {
@@ -261,19 +347,26 @@ public final class ProxyBench {
                 .orElse("");
     }
 
-    private String pgbench(Path dir, boolean viaProxy, List<String> args) throws Exception {
+    private String pgbench(Path dir, Target target, List<String> args) throws Exception {
         Path pgbench = PostgresInstallation.fromEnvironment(null).tool("pgbench");
         List<String> command = new ArrayList<>(List.of(pgbench.toString()));
         command.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         Map<String, String> env = pb.environment();
         env.put("PGHOST", "127.0.0.1");
-        env.put("PGPORT", Integer.toString(viaProxy ? proxyPort : computePort));
+        env.put(
+                "PGPORT",
+                Integer.toString(
+                        switch (target) {
+                            case DIRECT -> computePort;
+                            case RELAY -> relayPort;
+                            case PROXY -> proxyPort;
+                        }));
         env.put("PGUSER", role);
         env.put("PGPASSWORD", password);
         env.put("PGDATABASE", database);
         env.put("PGSSLMODE", "disable");
-        if (viaProxy) {
+        if (target == Target.PROXY) {
             env.put("PGOPTIONS", "endpoint=" + endpoint);
         }
         Path err = Files.createTempFile("pgbench", ".err");
