@@ -1,5 +1,6 @@
 package dev.xenon.local;
 
+import dev.xenon.common.http.NodeToken;
 import dev.xenon.common.net.LoopbackPorts;
 import dev.xenon.common.postgres.PostgresInstallation;
 import dev.xenon.common.postgres.PostgresOsUser;
@@ -46,6 +47,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class LocalPlatform implements AutoCloseable {
 
     static final String METADATA_DATABASE = "xenon_console";
+    /** The node-to-node token ({@link NodeToken}) when none is configured: in the data directory. */
+    static final String NODE_TOKEN_FILE = "node-token";
+
     static final String METADATA_USER = "xenon";
     static final String BOOTSTRAP_USER = "admin@localhost";
     // springdoc is on the shared classpath for console-app; the nodes' APIs are not documented by it
@@ -136,6 +140,17 @@ public final class LocalPlatform implements AutoCloseable {
         PostgresInstallation pg = PostgresInstallation.fromEnvironment(null);
         PostgresOsUser osUser = PostgresOsUser.forCurrentProcess();
         progress("PostgreSQL %d at %s (runs as %s)", pg.majorVersion(), pg.binDir(), osUser);
+
+        if (NodeToken.current().isEmpty()) {
+            // the WAL nodes and the storage node refuse requests without it; their clients (the
+            // storage node, the control plane, in this JVM) send it. Kept in the data directory
+            // for whoever calls a node API by hand (curl -H "Authorization: Bearer $(cat ...)").
+            Path tokenFile = dataDir.resolve(NODE_TOKEN_FILE);
+            if (!Files.exists(tokenFile)) {
+                writeSecret(tokenFile, generateApiKey());
+            }
+            System.setProperty(NodeToken.PROPERTY, readSecret(tokenFile));
+        }
 
         String jdbcUrl = startMetadata(pg, osUser);
         String metadataPassword = readSecret(dataDir.resolve("metadata").resolve("password"));

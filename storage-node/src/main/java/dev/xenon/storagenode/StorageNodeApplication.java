@@ -1,6 +1,7 @@
 package dev.xenon.storagenode;
 
 import dev.xenon.web.ApiExceptionHandler;
+import dev.xenon.web.NodeTokenFilter;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -15,7 +16,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
-@Import(ApiExceptionHandler.class)
+@Import({ApiExceptionHandler.class, NodeTokenFilter.class})
 public class StorageNodeApplication {
 
     public static final String CONFIG_NAME = "storage-node";

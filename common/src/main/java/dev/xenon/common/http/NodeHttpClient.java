@@ -17,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * JSON over HTTP/1.1 to one Xenon node: requests with a JSON body, answers parsed with the node's
  * JSON conventions, error answers turned into the caller's exception type from their {@link
- * ApiError} body, unreachable nodes into {@link UncheckedIOException}. Thread-safe.
+ * ApiError} body, unreachable nodes into {@link UncheckedIOException}. Every request carries the
+ * {@link NodeToken} when one is configured. Thread-safe.
  */
 public final class NodeHttpClient {
 
@@ -73,6 +74,7 @@ public final class NodeHttpClient {
             connection.setConnectTimeout(5_000);
             connection.setReadTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()));
             connection.setRequestProperty("Accept", "*/*");
+            NodeToken.authorization().ifPresent(a -> connection.setRequestProperty("Authorization", a));
             int status = connection.getResponseCode();
             if (status != 200) {
                 try (InputStream body = connection.getErrorStream()) {
@@ -92,12 +94,13 @@ public final class NodeHttpClient {
         HttpRequest.BodyPublisher publisher = body == null
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body));
-        HttpRequest request = HttpRequest.newBuilder(uri(path))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path))
                 .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json")
-                .method(method, publisher)
-                .build();
+                .method(method, publisher);
+        NodeToken.authorization().ifPresent(a -> builder.header("Authorization", a));
+        HttpRequest request = builder.build();
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() / 100 != 2) {
