@@ -10,7 +10,8 @@ done
 
 # input NAME [DEFAULT]: the value of input NAME (INPUT_NAME), trimmed, or DEFAULT.
 input() {
-  local var="INPUT_${1^^}" value
+  local var value
+  var="INPUT_$(printf '%s' "$1" | tr '[:lower:]' '[:upper:]')"
   value="${!var-}"
   value="${value#"${value%%[![:space:]]*}"}"
   value="${value%"${value##*[![:space:]]}"}"

@@ -46,6 +46,7 @@ class CiActionsIT {
     LocalPlatform.Ready ready;
     String project;
     String mainUri;
+    String mainBranch;
 
     @BeforeAll
     void start() throws Exception {
@@ -56,6 +57,7 @@ class CiActionsIT {
         JsonNode created = call("POST", "/projects", "{\"project\":{\"name\":\"ci\"}}", 201);
         project = created.path("project").path("id").asString();
         mainUri = created.path("connection_uris").path(0).path("connection_uri").asString();
+        mainBranch = created.path("branch").path("id").asString();
         awaitOperations(created.path("operations"));
     }
 
@@ -137,9 +139,15 @@ class CiActionsIT {
 
     @Test
     void deleteBranchActionDeletesTheBranchAndAMissingOneIsNoError() throws Exception {
-        ActionRun created = runAction("create-branch", Map.of("branch_name", "delete-me"));
+        // parent_branch: the name of Neon's v6 input, accepted too
+        ActionRun created = runAction("create-branch", Map.of("branch_name", "delete-me", "parent_branch", mainBranch));
         assertThat(created.result().exitCode()).as("%s", created.result()).isZero();
         String id = created.outputs().get("branch_id");
+        assertThat(call("GET", "/projects/" + project + "/branches/" + id, null, 200)
+                        .path("branch")
+                        .path("parent_id")
+                        .asString())
+                .isEqualTo(mainBranch);
 
         ActionRun deleted = runAction("delete-branch", Map.of("branch_name", "delete-me"));
         assertThat(deleted.result().exitCode()).as("%s", deleted.result()).isZero();
