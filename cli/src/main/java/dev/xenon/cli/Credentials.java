@@ -15,8 +15,9 @@ import tools.jackson.databind.JsonNode;
  *   <li>{@code XENON_API_KEY} (or Neon's {@code NEON_API_KEY}) / {@code XENON_API_HOST};
  *   <li>the credentials file {@code $XENON_CONFIG_DIR/credentials.json}, by default {@code
  *       ~/.config/xenon/credentials.json}: {@code {"api_key": "...", "api_host": "..."}};
- *   <li>the key {@code ./xenon up} wrote, {@code $XENON_DATA_DIR/api-key} (default {@code ~/.xenon/api-key}), and
- *       the local platform's {@value #DEFAULT_API_HOST}.
+ *   <li>for an API on this machine (localhost, 127.0.0.1, [::1]) only: the key {@code ./xenon up} wrote, {@code
+ *       $XENON_DATA_DIR/api-key} (default {@code ~/.xenon/api-key}). The host defaults to {@value
+ *       #DEFAULT_API_HOST}.
  * </ol>
  */
 record Credentials(String apiHost, String apiKey, String keySource) {
@@ -50,13 +51,17 @@ record Credentials(String apiHost, String apiKey, String keySource) {
         } else if (notBlank(fileConfig.path("api_key").asString(null))) {
             key = fileConfig.path("api_key").asString();
             source = file.toString();
-        } else {
+        } else if (isLoopback(host)) {
+            // the local platform's key goes to a local API only, never to a remote host
             Path localKey = (env.containsKey("XENON_DATA_DIR")
                             ? Path.of(env.get("XENON_DATA_DIR"))
                             : home.resolve(".xenon"))
                     .resolve("api-key");
             key = readKeyFile(localKey);
             source = localKey.toString();
+        } else {
+            key = null;
+            source = null;
         }
         if (key == null) {
             throw CliException.usage("no API key: pass --api-key, set XENON_API_KEY (or NEON_API_KEY), or write " + file
@@ -75,6 +80,15 @@ record Credentials(String apiHost, String apiKey, String keySource) {
             throw CliException.usage("--api-host must be an http(s) URL, e.g. " + DEFAULT_API_HOST + ": " + host);
         }
         return h.endsWith("/api/v2") ? h : h + "/api/v2";
+    }
+
+    private static boolean isLoopback(String host) {
+        try {
+            String h = java.net.URI.create(host.strip()).getHost();
+            return h != null && (h.equals("localhost") || h.equals("127.0.0.1") || h.equals("[::1]"));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     private static JsonNode readFile(Path file) {

@@ -38,6 +38,11 @@ class CredentialsTest {
         Credentials local = Credentials.resolve(null, null, Map.of(), home);
         assertThat(local.apiKey()).isEqualTo("from-local");
         assertThat(local.apiHost()).isEqualTo(Credentials.DEFAULT_API_HOST);
+        // never sent to another host
+        assertThatThrownBy(() ->
+                        Credentials.resolve(null, null, Map.of("XENON_API_HOST", "https://xenon.example.com"), home))
+                .isInstanceOf(CliException.class)
+                .hasMessageContaining("no API key");
     }
 
     @Test
