@@ -123,6 +123,21 @@ class ApiIT extends ConsoleIntegrationTest {
         assertThat(list.body().get("branches"))
                 .extracting(b -> b.get("name").asString())
                 .containsExactlyInAnyOrder("main", "dev", "at-lsn");
+        // search: a part of the name or id, case-insensitive (Neon's create-branch-action finds a branch with it)
+        assertThat(api().get(ALICE_KEY, "/api/v2/projects/" + id + "/branches?search=AT-LSN&limit=10000")
+                        .body()
+                        .get("branches"))
+                .extracting(b -> b.get("name").asString())
+                .containsExactly("at-lsn");
+        assertThat(api().get(ALICE_KEY, "/api/v2/projects/" + id + "/branches?search=" + main)
+                        .body()
+                        .get("branches"))
+                .extracting(b -> b.get("id").asString())
+                .containsExactly(main);
+        assertThat(api().get(ALICE_KEY, "/api/v2/projects/" + id + "/branches?search=nothing-like-this")
+                        .body()
+                        .get("branches"))
+                .isEmpty();
 
         // a branch with children cannot go; a leaf can
         assertThat(api().call(ALICE_KEY, "DELETE", "/api/v2/projects/" + id + "/branches/" + main, null)

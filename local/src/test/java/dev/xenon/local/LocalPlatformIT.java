@@ -190,23 +190,9 @@ class LocalPlatformIT {
                 .doesNotContain("feature");
     }
 
-    private Path installNeonctl() throws Exception {
-        Path prefix = Path.of("target", "neonctl-" + NEONCTL_VERSION).toAbsolutePath();
-        Path bin = prefix.resolve("node_modules/.bin/neonctl");
-        if (!java.nio.file.Files.isExecutable(bin)) {
-            run(
-                    prefix.getParent(),
-                    java.util.List.of(
-                            "npm",
-                            "install",
-                            "--prefix",
-                            prefix.toString(),
-                            "--no-audit",
-                            "--no-fund",
-                            "neonctl@" + NEONCTL_VERSION),
-                    Duration.ofMinutes(5));
-        }
-        return bin;
+    /** neonctl from the npm registry, installed once into {@code target/} (the ITs of this module share it). */
+    static Path installNeonctl() throws Exception {
+        return Commands.npmInstall("neonctl", NEONCTL_VERSION).resolve("node_modules/.bin/neonctl");
     }
 
     private JsonNode neonctlJson(Path neonctl, String... args) throws Exception {
@@ -227,28 +213,7 @@ class LocalPlatformIT {
                 "--config-dir",
                 dataDir.resolve("neonctl-config").toString()));
         command.addAll(java.util.List.of(args));
-        return run(dataDir, command, Duration.ofMinutes(2));
-    }
-
-    /** Runs a command; returns its standard output; fails with both outputs on a non-zero exit. */
-    private static String run(Path dir, java.util.List<String> command, Duration timeout) throws Exception {
-        java.nio.file.Files.createDirectories(dir);
-        Path err = java.nio.file.Files.createTempFile("cmd", ".err");
-        Process p = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectError(err.toFile())
-                .start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        boolean done = p.waitFor(timeout.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-        String stderr = java.nio.file.Files.readString(err);
-        assertThat(done)
-                .as("%s finished within %s", command.subList(0, 2), timeout)
-                .isTrue();
-        assertThat(p.exitValue())
-                .as("%s exit code; stdout:%n%s%nstderr:%n%s", String.join(" ", command.subList(0, 2)), out, stderr)
-                .isZero();
-        return out;
+        return Commands.runOk(dataDir, command, java.util.Map.of(), Duration.ofMinutes(2));
     }
 
     private String connectionUri(String project, String branch) {

@@ -3,6 +3,7 @@ package dev.xenon.console.branch;
 import dev.xenon.console.account.AuthenticatedUser;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import java.util.Locale;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -11,6 +12,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -34,9 +36,24 @@ class BranchController {
         this.service = service;
     }
 
+    /**
+     * {@code search}, as Neon's: a part of a branch's name or id, case-insensitive (create-branch-action looks
+     * a branch up by name with it). {@code limit} and cursors are not applied: every match is listed.
+     */
     @GetMapping
-    BranchesView list(AuthenticatedUser caller, @PathVariable("project_id") String projectId) {
-        return new BranchesView(service.list(caller, projectId));
+    BranchesView list(
+            AuthenticatedUser caller,
+            @PathVariable("project_id") String projectId,
+            @RequestParam(name = "search", required = false) String search) {
+        List<BranchView> branches = service.list(caller, projectId);
+        if (search == null || search.isEmpty()) {
+            return new BranchesView(branches);
+        }
+        String needle = search.toLowerCase(Locale.ROOT);
+        return new BranchesView(branches.stream()
+                .filter(b -> b.id().toLowerCase(Locale.ROOT).contains(needle)
+                        || b.name().toLowerCase(Locale.ROOT).contains(needle))
+                .toList());
     }
 
     @PostMapping
