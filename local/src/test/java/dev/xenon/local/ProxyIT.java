@@ -3,6 +3,11 @@ package dev.xenon.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
+import dev.xenon.common.http.NodeToken;
 import dev.xenon.common.net.LoopbackPorts;
 import dev.xenon.common.postgres.PostgresInstallation;
 import dev.xenon.testsupport.TestDirectories;
@@ -33,6 +38,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -41,12 +47,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
+import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -67,6 +75,8 @@ class ProxyIT {
     static final String REPORT_INTERVAL = "xenon.proxy.report-interval";
 
     Path dataDir;
+    String nodeToken;
+    final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     LocalPlatform platform;
     LocalPlatform.Ready ready;
     int proxyPort;
@@ -89,6 +99,10 @@ class ProxyIT {
         } finally {
             System.clearProperty(REPORT_INTERVAL);
         }
+        nodeToken = NodeToken.current().orElseThrow();
+        // after the contexts started: Spring Boot resets logback when a context starts
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).addAppender(logs);
         proxyPort = Integer.parseInt(
                 ready.proxyAddress().substring(ready.proxyAddress().lastIndexOf(':') + 1));
         JsonNode created = call("POST", "/projects", "{\"project\":{\"name\":\"proxy\"}}", 201);
@@ -104,9 +118,48 @@ class ProxyIT {
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
         if (platform != null) {
             platform.close();
+        }
+        ((Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).detachAppender(logs);
+        secretsAreNeverLogged();
+    }
+
+    /**
+     * No secret this class's platform made or handled appears in a log: not in the JVM's log events
+     * (console-app, proxy — which saw the password of password routing —, WAL nodes, storage node),
+     * not in a Postgres log file under the data directory (metadata database, computes).
+     */
+    private void secretsAreNeverLogged() throws IOException {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        secrets.put("the role's password", password);
+        secrets.put("the API key", API_KEY);
+        secrets.put("the node token", nodeToken);
+        secrets.put(
+                "the metadata database's password",
+                Files.readString(dataDir.resolve("metadata/password")).strip());
+        assertThat(secrets.values()).allSatisfy(v -> assertThat(v).hasSizeGreaterThanOrEqualTo(16));
+        assertThat(logs.list).as("log events captured").isNotEmpty();
+        for (ILoggingEvent event : logs.list) {
+            StringBuilder text = new StringBuilder(event.getFormattedMessage());
+            for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+                text.append('\n').append(t.getMessage());
+            }
+            secrets.forEach((what, secret) -> assertThat(text.toString())
+                    .as("%s in a log event of %s", what, event.getLoggerName())
+                    .doesNotContain(secret));
+        }
+        List<Path> logFiles;
+        try (Stream<Path> files = Files.walk(dataDir)) {
+            logFiles = files.filter(f -> f.getFileName().toString().endsWith(".log"))
+                    .toList();
+        }
+        assertThat(logFiles).as("Postgres log files").isNotEmpty();
+        for (Path file : logFiles) {
+            String text = Files.readString(file, StandardCharsets.ISO_8859_1);
+            secrets.forEach((what, secret) ->
+                    assertThat(text).as("%s in %s", what, file).doesNotContain(secret));
         }
     }
 
