@@ -174,6 +174,8 @@ class LocalPlatformIT {
         JsonNode list = neonctlJson(neonctl, "branches", "list", "--project-id", projectId);
         assertThat(list.valueStream().map(b -> b.path("name").asString())).contains("main", "feature");
 
+        // neonctl neither prints nor waits for the branch's operations; its URI names the compute
+        PlatformApi.awaitIdle(ready.apiUrl(), ready.apiKey(), projectId);
         String uri = neonctl(neonctl, "connection-string", "feature", "--project-id", projectId, "--ssl", "omit")
                 .strip();
         assertThat(uri).startsWith("postgresql://");

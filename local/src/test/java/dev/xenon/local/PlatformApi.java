@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,6 +45,26 @@ final class PlatformApi {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until every operation of the project has finished; fails on one that failed, or after 3 minutes. */
+    static void awaitIdle(String apiUrl, String apiKey, String project) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (true) {
+            List<JsonNode> unfinished = call(apiUrl, apiKey, "GET", "/projects/" + project + "/operations", null, 200)
+                    .path("operations")
+                    .valueStream()
+                    .filter(o -> !o.path("status").asString().equals("finished"))
+                    .toList();
+            if (unfinished.isEmpty()) {
+                return;
+            }
+            assertThat(unfinished).allSatisfy(o -> assertThat(o.path("status").asString())
+                    .as(o.toString())
+                    .isIn("scheduling", "running"));
+            assertThat(System.nanoTime()).as("operations finish in time").isLessThan(deadline);
+            Thread.sleep(100);
         }
     }
 }

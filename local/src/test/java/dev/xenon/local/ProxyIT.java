@@ -588,24 +588,8 @@ class ProxyIT {
                 .count();
     }
 
-    /** Waits until every operation of the project has finished; fails on one that failed. */
     private void awaitIdle() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (true) {
-            List<JsonNode> unfinished = call("GET", "/projects/" + project + "/operations", null, 200)
-                    .path("operations")
-                    .valueStream()
-                    .filter(o -> !o.path("status").asString().equals("finished"))
-                    .toList();
-            if (unfinished.isEmpty()) {
-                return;
-            }
-            assertThat(unfinished).allSatisfy(o -> assertThat(o.path("status").asString())
-                    .as(o.toString())
-                    .isIn("scheduling", "running"));
-            assertThat(System.nanoTime()).as("operations finish in time").isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        PlatformApi.awaitIdle(ready.apiUrl(), API_KEY, project);
     }
 
     private JsonNode call(String method, String path, String body, int expectedStatus) {
