@@ -24,6 +24,7 @@ record LayerMap(
         List<Shape> images,
         Line gcHorizon,
         Line lastRecord,
+        Shape openLayer,
         List<Tick> ticks) {
 
     static final int LEFT = 120;
@@ -39,6 +40,15 @@ record LayerMap(
     record Tick(int y, String lsn) {}
 
     static LayerMap of(List<LayerInfo> layers, Lsn gcCutoff, Lsn lastRecord, int width, int height) {
+        return of(layers, gcCutoff, null, lastRecord, width, height);
+    }
+
+    /**
+     * @param diskConsistent where the written layers end: the WAL above it, up to {@code
+     *     lastRecord}, is still in the storage node's open (in-memory) layer, drawn dashed
+     */
+    static LayerMap of(
+            List<LayerInfo> layers, Lsn gcCutoff, Lsn diskConsistent, Lsn lastRecord, int width, int height) {
         long lo = layers.stream().mapToLong(l -> l.lsnStart().value()).min().orElse(0);
         long hi = layers.stream().mapToLong(l -> l.lsnEnd().value()).max().orElse(1);
         if (lastRecord != null && lastRecord.isValid()) {
@@ -88,17 +98,37 @@ record LayerMap(
                         l.local()));
             }
         });
+        // before the first GC the horizon is the start of history: drawn at the bottom
         Line gc = gcCutoff == null || !gcCutoff.isValid()
-                ? null
+                ? new Line(bottom, "none yet (all history kept)")
                 : new Line(y.applyAsInt(gcCutoff.value()), gcCutoff.toString());
         Line last = lastRecord == null || !lastRecord.isValid()
                 ? null
                 : new Line(y.applyAsInt(lastRecord.value()), lastRecord.toString());
+        Shape open = null;
+        if (diskConsistent != null
+                && diskConsistent.isValid()
+                && lastRecord != null
+                && lastRecord.isAfter(diskConsistent)) {
+            long from = Math.max(lo, diskConsistent.value());
+            int y1 = y.applyAsInt(lastRecord.value());
+            int y2 = y.applyAsInt(from);
+            open = new Shape(
+                    "open layer",
+                    left,
+                    Math.min(y1, y2 - 2),
+                    right - left,
+                    Math.max(2, y2 - y1),
+                    Lsn.of(from).toString(),
+                    lastRecord.toString(),
+                    lastRecord.value() - from,
+                    true);
+        }
         List<Tick> ticks = new ArrayList<>();
         for (int i = 0; i <= 4; i++) {
             long lsn = lo + span * i / 4;
             ticks.add(new Tick(y.applyAsInt(lsn), Lsn.of(lsn).toString()));
         }
-        return new LayerMap(width, height, left, right, top, bottom, deltas, images, gc, last, ticks);
+        return new LayerMap(width, height, left, right, top, bottom, deltas, images, gc, last, open, ticks);
     }
 }

@@ -79,6 +79,7 @@ class StoragePages extends Pages {
                 LayerMap.of(
                         layers,
                         timeline == null ? null : timeline.gcCutoffLsn(),
+                        timeline == null ? null : timeline.diskConsistentLsn(),
                         timeline == null ? null : timeline.lastRecordLsn(),
                         960,
                         420));
