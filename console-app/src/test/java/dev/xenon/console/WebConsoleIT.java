@@ -286,4 +286,65 @@ class WebConsoleIT extends ConsoleIntegrationTest {
         assertThat(other.signUp(otherEmail, PASSWORD).statusCode()).isEqualTo(302);
         assertThat(other.logIn(otherEmail, PASSWORD).statusCode()).isEqualTo(302);
     }
+
+    @Test
+    void formsKeepWhatWasTypedOnErrorsAndANewBranchIsDrawnInTheTree() {
+        Browser browser = signedIn("forms");
+        // a project without a name: the form comes back with the error and the chosen values
+        HttpResponse<String> unnamed =
+                browser.post("/projects", form("_csrf", browser.csrf("/projects/new"), "name", " ", "region", "local"));
+        assertThat(unnamed.statusCode()).isEqualTo(200);
+        assertThat(unnamed.body()).contains("id=\"form-error\"").contains("Give the project a name.");
+        HttpResponse<String> badVersion = browser.post(
+                "/projects",
+                form("_csrf", browser.csrf("/projects/new"), "name", "kept-name", "pgVersion", "9", "region", "local"));
+        assertThat(badVersion.statusCode()).isEqualTo(200);
+        assertThat(badVersion.body()).contains("value=\"kept-name\"").contains("pg_version");
+
+        HttpResponse<String> created = browser.post(
+                "/projects", form("_csrf", browser.csrf("/projects/new"), "name", "forms-demo", "region", "local"));
+        assertThat(created.statusCode()).isEqualTo(302);
+        String project = created.headers().firstValue("Location").orElseThrow().replaceAll(".*/projects/", "");
+        HttpResponse<String> dashboard = browser.get("/projects/" + project);
+        assertThat(dashboard.statusCode()).isEqualTo(200);
+        assertThat(dashboard.body()).contains("id=\"connection-string\"").contains(":********@");
+        awaitPageOperations(browser, project);
+        String branches = "/projects/" + project + "/branches";
+
+        // a branch from a malformed LSN: refused, the name and the choice kept
+        HttpResponse<String> badLsn = browser.post(
+                branches, form("_csrf", browser.csrf(branches), "name", "at-lsn", "from", "lsn", "point", "zz"));
+        assertThat(badLsn.statusCode()).isEqualTo(200);
+        assertThat(badLsn.body())
+                .contains("id=\"form-error\"")
+                .contains("value=\"at-lsn\"")
+                .contains("value=\"zz\"");
+        assertThat(badLsn.body()).doesNotContain("data-name=\"at-lsn\"");
+
+        // from the head: drawn in the tree with a branch point from main
+        HttpResponse<String> fromHead =
+                browser.post(branches, form("_csrf", browser.csrf(branches), "name", "from-head", "from", "head"));
+        assertThat(fromHead.statusCode()).as(fromHead.body()).isEqualTo(302);
+        String tree = browser.get(branches).body();
+        Matcher row = Pattern.compile("data-branch=\"(br-[^\"]+)\" data-name=\"from-head\"")
+                .matcher(tree);
+        assertThat(row.find()).as(tree).isTrue();
+        assertThat(tree).contains("class=\"branch-point\" data-child=\"" + row.group(1) + "\"");
+    }
+
+    /** Waits until the operations page of the project shows operations, all finished. */
+    static void awaitPageOperations(Browser browser, String project) {
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    String page =
+                            browser.get("/projects/" + project + "/operations").body();
+                    assertThat(page).contains("operation-status finished");
+                    assertThat(page)
+                            .doesNotContain("operation-status scheduling")
+                            .doesNotContain("operation-status running")
+                            .doesNotContain("operation-status failed");
+                });
+    }
 }
