@@ -229,6 +229,9 @@ class ConsoleBrowserIT {
                         .getAttribute("points"))
                 .contains(" ");
         shot("08-storage");
+        ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript("document.getElementById('size-chart').scrollIntoView()");
+        shot("08b-storage-size");
 
         // an API key, shown once
         open("/account/api-keys");
