@@ -16,6 +16,8 @@ public class User {
     private String email;
     private String name;
     private Instant createdAt;
+    /** bcrypt of the console password; null for users without a console login. */
+    private String passwordHash;
 
     protected User() {}
 
@@ -40,5 +42,13 @@ public class User {
 
     public Instant getCreatedAt() {
         return createdAt;
+    }
+
+    public String getPasswordHash() {
+        return passwordHash;
+    }
+
+    public void setPasswordHash(String passwordHash) {
+        this.passwordHash = passwordHash;
     }
 }

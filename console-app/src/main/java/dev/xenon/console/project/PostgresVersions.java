@@ -12,7 +12,7 @@ import org.springframework.util.function.SingletonSupplier;
  * (computes and the storage node run them), discovered once.
  */
 @Component
-class PostgresVersions {
+public class PostgresVersions {
 
     private final ConsoleProperties console;
     private final Supplier<List<Integer>> installed = SingletonSupplier.of(() -> {
@@ -31,13 +31,13 @@ class PostgresVersions {
         this.console = console;
     }
 
-    List<Integer> available() {
+    public List<Integer> available() {
         List<Integer> found = installed.get();
         return found.isEmpty() ? PostgresInstallation.SUPPORTED_MAJOR_VERSIONS : found;
     }
 
     /** {@code xenon.console.default-pg-version}, else the newest available. */
-    int defaultVersion() {
+    public int defaultVersion() {
         if (console.defaultPgVersion() != null) {
             return console.defaultPgVersion();
         }
