@@ -27,6 +27,7 @@ public class ComputeReconciler implements Reconciler<Compute> {
 
     public static final String NAME = "compute";
     private static final Logger log = LoggerFactory.getLogger(ComputeReconciler.class);
+    private static final java.time.Duration RECHECK = java.time.Duration.ofSeconds(5);
 
     private final ComputeReconciliation reconciliation;
 
@@ -56,10 +57,14 @@ public class ComputeReconciler implements Reconciler<Compute> {
                     e.getMessage());
             status = reconciliation.invalid(compute, e.getMessage());
         }
+        UpdateControl<Compute> control;
         if (Objects.equals(status, compute.getStatus())) {
-            return UpdateControl.noUpdate();
+            control = UpdateControl.noUpdate();
+        } else {
+            compute.setStatus(status);
+            control = UpdateControl.patchStatus(compute);
         }
-        compute.setStatus(status);
-        return UpdateControl.patchStatus(compute);
+        // Pod events drive progress; a look now and then while starting covers one that got lost.
+        return status.getPhase() == ComputeStatus.Phase.Starting ? control.rescheduleAfter(RECHECK) : control;
     }
 }

@@ -92,6 +92,11 @@ public final class ComputeReconciliation {
                     .inNamespace(namespace)
                     .withName(ComputeNames.pod(compute))
                     .get());
+            if (pod.isEmpty()) { // gone at once (no grace period): no need to wait for its deletion event
+                pod = Optional.of(client.pods()
+                        .resource(ComputePods.pod(compute, properties))
+                        .create());
+            }
         }
         ComputeStatuses.Observation observation = ComputeStatuses.observe(compute, pod);
         ComputeStatus status = statuses.status(compute, observation);

@@ -20,14 +20,15 @@ import org.slf4j.LoggerFactory;
 /**
  * What a compute start and stop ask of the data plane: the storage node (timelines, ingest,
  * basebackups, where the compute runs) and the WAL nodes (terms, following a compute, flush
- * positions). Thread-safe (the clients are).
+ * positions). Thread-safe (the clients are). Public for the Kubernetes driver, which takes the same
+ * steps around a compute pod.
  */
-final class DataPlane {
+public final class DataPlane {
 
     private static final Logger log = LoggerFactory.getLogger(DataPlane.class);
 
     /** The storage node did not ingest up to an LSN in time. */
-    static final class IngestTimeoutException extends RuntimeException {
+    public static final class IngestTimeoutException extends RuntimeException {
         IngestTimeoutException(String message) {
             super(message);
         }
@@ -43,10 +44,10 @@ final class DataPlane {
      *     for a timeline new to the WAL nodes
      * @param lastRecordLsn the storage node's last record right after the election
      */
-    record StartPoint(Election election, Election.Result result, Lsn startLsn, Lsn lastRecordLsn) {
+    public record StartPoint(Election election, Election.Result result, Lsn startLsn, Lsn lastRecordLsn) {
 
         /** Whether the storage node still lacks WAL up to the start, which lagging WAL nodes must copy first. */
-        boolean storageNodeBehind() {
+        public boolean storageNodeBehind() {
             return lastRecordLsn.isBefore(startLsn);
         }
     }
@@ -55,21 +56,21 @@ final class DataPlane {
     private final List<WalNodeClient> walNodes;
     private final Duration ingestTimeout;
 
-    DataPlane(StorageNodeClient storage, List<WalNodeClient> walNodes, Duration ingestTimeout) {
+    public DataPlane(StorageNodeClient storage, List<WalNodeClient> walNodes, Duration ingestTimeout) {
         this.storage = storage;
         this.walNodes = List.copyOf(walNodes);
         this.ingestTimeout = ingestTimeout;
     }
 
-    StorageNodeClient storage() {
+    public StorageNodeClient storage() {
         return storage;
     }
 
-    int walNodeCount() {
+    public int walNodeCount() {
         return walNodes.size();
     }
 
-    TimelineInfo timeline(TenantId tenant, TimelineId timeline) {
+    public TimelineInfo timeline(TenantId tenant, TimelineId timeline) {
         return storage.timeline(tenant, timeline);
     }
 
@@ -84,7 +85,7 @@ final class DataPlane {
      * timeline starts from it. The WAL nodes then receive it from the new compute, whose restored
      * {@code pg_wal} holds it, as on a timeline new to them.
      */
-    StartPoint elect(TenantId tenant, TimelineId timeline) {
+    public StartPoint elect(TenantId tenant, TimelineId timeline) {
         Election election = new Election(walNodes);
         Election.Result result = election.elect(timeline, Term.of(1));
         Lsn lastRecord = storage.timeline(tenant, timeline).lastRecordLsn();
@@ -108,12 +109,12 @@ final class DataPlane {
     }
 
     /** The elected WAL nodes follow the compute (lagging ones catch up from the donor first). */
-    void follow(TimelineId timeline, StartPoint start, ComputeConnection compute) {
+    public void follow(TimelineId timeline, StartPoint start, ComputeConnection compute) {
         start.election().follow(timeline, start.result(), compute);
     }
 
     /** Waits until the storage node has ingested the timeline up to {@code lsn}; returns its last record LSN. */
-    Lsn awaitIngested(TenantId tenant, TimelineId timeline, Lsn lsn) {
+    public Lsn awaitIngested(TenantId tenant, TimelineId timeline, Lsn lsn) {
         long deadline = System.nanoTime() + ingestTimeout.toNanos();
         Lsn last;
         while ((last = storage.timeline(tenant, timeline).lastRecordLsn()).isBefore(lsn)) {
@@ -131,12 +132,12 @@ final class DataPlane {
         return last;
     }
 
-    InputStream basebackup(TenantId tenant, TimelineId timeline, Lsn lsn) {
+    public InputStream basebackup(TenantId tenant, TimelineId timeline, Lsn lsn) {
         return storage.basebackup(tenant, timeline, lsn);
     }
 
     /** The flush LSNs of the WAL nodes, highest first ({@link Lsn#INVALID} for a node that does not answer). */
-    List<Lsn> flushLsns(TimelineId timeline) {
+    public List<Lsn> flushLsns(TimelineId timeline) {
         List<Lsn> flushed = new ArrayList<>();
         for (WalNodeClient node : walNodes) {
             try {
@@ -150,7 +151,7 @@ final class DataPlane {
     }
 
     /** The highest LSN a majority of WAL nodes has flushed, in {@code flushLsns} (highest first): what is committed. */
-    static Lsn committed(List<Lsn> flushLsns) {
+    public static Lsn committed(List<Lsn> flushLsns) {
         return flushLsns.get(flushLsns.size() / 2);
     }
 }

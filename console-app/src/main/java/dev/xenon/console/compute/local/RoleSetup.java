@@ -22,7 +22,7 @@ import org.postgresql.util.PasswordUtil;
  * The statements run with {@code synchronous_commit=local}: their commits must not wait for WAL
  * nodes, which log in as the very role being set up.
  */
-final class RoleSetup {
+public final class RoleSetup {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -36,7 +36,7 @@ final class RoleSetup {
     private RoleSetup() {}
 
     /** The SQL that sets up both roles, with verifiers instead of passwords. */
-    static String sql(String adminPassword, String replicatorPassword) {
+    public static String sql(String adminPassword, String replicatorPassword) {
         String admin = quoteIdentifier(ComputeConfiguration.ADMIN_ROLE);
         String replicator = quoteIdentifier(ComputeConfiguration.REPLICATION_ROLE);
         String adminVerifier = quoteLiteral(PasswordUtil.encodeScramSha256(adminPassword.toCharArray()));
