@@ -1,5 +1,6 @@
 package dev.xenon.operator.customresource;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -24,6 +25,18 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Plural("computes")
 @Singular("compute")
 @ShortNames("xc")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(
+        name = "Ready",
+        jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+        type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Address", jsonPath = ".status.address", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Start LSN", jsonPath = ".spec.startLsn", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Suspended", jsonPath = ".spec.suspended", type = AdditionalPrinterColumn.Type.BOOLEAN)
+@AdditionalPrinterColumn(
+        name = "Age",
+        jsonPath = ".metadata.creationTimestamp",
+        type = AdditionalPrinterColumn.Type.DATE)
 public class Compute extends CustomResource<ComputeSpec, ComputeStatus> implements Namespaced {
 
     public static final String GROUP = "xenon.dev";
