@@ -39,6 +39,8 @@ public class ComputeReconciler implements Reconciler<Compute> {
     public List<EventSource<?, Compute>> prepareEventSources(EventSourceContext<Compute> context) {
         InformerEventSourceConfiguration<Pod> pods = InformerEventSourceConfiguration.from(Pod.class, Compute.class)
                 .withLabelSelector(ComputeNames.COMPUTE_LABEL)
+                // only where Computes are watched: the chart's RBAC allows pods in that namespace only
+                .withNamespacesInheritedFromController()
                 .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(Compute.class))
                 .build();
         return List.of(new InformerEventSource<>(pods, context));
