@@ -62,6 +62,8 @@ public class OperatorConfiguration {
     public static Operator create(KubernetesClient client, OperatorProperties properties, Clock clock) {
         Operator operator = new Operator(o -> o.withKubernetesClient(client)
                 .withCloseClientOnStop(false)
+                // reading CRDs needs a cluster-wide permission the chart does not grant
+                .checkingCRDAndValidateLocalModel(false)
                 .withUseSSAToPatchPrimaryResource(properties.serverSideApply())
                 .withSSABasedCreateUpdateMatchForDependentResources(properties.serverSideApply()));
         ComputeReconciler reconciler = new ComputeReconciler(new ComputeReconciliation(client, properties, clock));
