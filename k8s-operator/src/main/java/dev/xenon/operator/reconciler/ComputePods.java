@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -31,7 +33,8 @@ import java.util.Map;
  * compute and the operator's settings.
  *
  * <p>The pod: an init container ({@code fetch-basebackup}, {@link OperatorProperties#fetchImage()})
- * streams the storage node's basebackup at {@code spec.startLsn} into an {@code emptyDir}
+ * streams the storage node's basebackup at {@code spec.startLsn} (with the node token of the
+ * credentials Secret, key {@code node-token}, when it has one) into an {@code emptyDir}
  * ({@value #DATA_DIR}); the main container ({@code postgres}) is the stock {@code postgres} image
  * started on it with the ConfigMap's {@code postgresql.conf}. Readiness: {@code pg_isready} on the
  * Unix socket. With {@code spec.credentialsSecret}, a {@code postStart} hook runs the secret's
@@ -129,14 +132,7 @@ public final class ComputePods {
                 .withName("fetch-basebackup")
                 .withImage(properties.fetchImage())
                 .withCommand("sh", "-c", FETCH_SCRIPT)
-                .addNewEnv()
-                .withName("BASEBACKUP_URL")
-                .withValue(basebackupUrl(spec))
-                .endEnv()
-                .addNewEnv()
-                .withName("PGDATA")
-                .withValue(DATA_DIR)
-                .endEnv()
+                .withEnv(fetchEnv(spec, credentials))
                 .withVolumeMounts(mount("data", DATA_VOLUME_DIR, false), mount("tmp", "/tmp", false))
                 .withSecurityContext(containerSecurityContext())
                 .build();
@@ -273,6 +269,32 @@ public final class ComputePods {
         }
     }
 
+    /**
+     * The init container's environment: the basebackup URL, the data directory and, when the
+     * credentials Secret has one, the node token ({@code node-token}) the storage node's API wants.
+     */
+    private static List<EnvVar> fetchEnv(ComputeSpec spec, boolean credentials) {
+        List<EnvVar> env = new ArrayList<>();
+        env.add(new EnvVarBuilder()
+                .withName("BASEBACKUP_URL")
+                .withValue(basebackupUrl(spec))
+                .build());
+        env.add(new EnvVarBuilder().withName("PGDATA").withValue(DATA_DIR).build());
+        if (credentials) {
+            env.add(new EnvVarBuilder()
+                    .withName("XENON_NODE_TOKEN")
+                    .withNewValueFrom()
+                    .withNewSecretKeyRef()
+                    .withName(spec.getCredentialsSecret())
+                    .withKey("node-token")
+                    .withOptional(true)
+                    .endSecretKeyRef()
+                    .endValueFrom()
+                    .build());
+        }
+        return env;
+    }
+
     private static VolumeMount mount(String volume, String path, boolean readOnly) {
         return new VolumeMountBuilder()
                 .withName(volume)
@@ -302,7 +324,10 @@ public final class ComputePods {
             rm -rf "$PGDATA"
             mkdir -p "$PGDATA"
             chmod 0700 "$PGDATA"
-            curl -fsS --retry 5 --retry-connrefused "$BASEBACKUP_URL" | tar -x -C "$PGDATA"
+            if [ -n "${XENON_NODE_TOKEN:-}" ]; then
+              set -- -H "Authorization: Bearer $XENON_NODE_TOKEN"
+            fi
+            curl -fsS --retry 5 --retry-connrefused "$@" "$BASEBACKUP_URL" | tar -x -C "$PGDATA"
             chmod 0700 "$PGDATA"
             echo "restored $BASEBACKUP_URL into $PGDATA"
             """;

@@ -76,6 +76,16 @@ class ComputeReconcilerTest {
             assertThat(init.getEnv()).anySatisfy(env -> assertThat(env.getValue())
                     .isEqualTo("http://storage-node.xenon:9898/v1/tenant/" + TENANT + "/timeline/" + TIMELINE
                             + "/basebackup?lsn=0/16B3748"));
+            assertThat(init.getEnv())
+                    .filteredOn(env -> env.getName().equals("XENON_NODE_TOKEN"))
+                    .singleElement()
+                    .satisfies(env -> {
+                        assertThat(env.getValueFrom().getSecretKeyRef().getName())
+                                .isEqualTo("ep-cool-fog-1-credentials");
+                        assertThat(env.getValueFrom().getSecretKeyRef().getKey())
+                                .isEqualTo("node-token");
+                    });
+            assertThat(init.getCommand().getLast()).contains("Authorization: Bearer $XENON_NODE_TOKEN");
         });
         Container postgres = pod.getSpec().getContainers().getFirst();
         assertThat(postgres.getImage()).isEqualTo("postgres:16");
