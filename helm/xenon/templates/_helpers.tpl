@@ -120,3 +120,16 @@ securityContext:
 {{- randAlphaNum (int (default 32 .length)) -}}
 {{- end -}}
 {{- end -}}
+
+{{- define "xenon.nodeTokenSecret" -}}
+{{- default (printf "%s-node-token" (include "xenon.fullname" .)) .Values.nodeToken.existingSecret -}}
+{{- end -}}
+
+{{/* The env entry every process that serves or calls a node API gets. */}}
+{{- define "xenon.nodeTokenEnv" -}}
+- name: XENON_NODE_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "xenon.nodeTokenSecret" . }}
+      key: node-token
+{{- end -}}

@@ -105,6 +105,24 @@ class HelmChartTest {
                     .isTrue());
         }
 
+        assertThat(kinds(objects)).contains("Secret/xenon-node-token");
+        for (String workload : List.of("xenon-console-app", "xenon-storage-node", "xenon-wal-node")) {
+            PodSpec pod = objects.stream()
+                    .filter(o -> o.getMetadata().getName().equals(workload))
+                    .flatMap(o -> xenonPods(List.of(o)).stream())
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(pod.getContainers().getFirst().getEnv())
+                    .as("the node token of %s", workload)
+                    .anySatisfy(env -> {
+                        assertThat(env.getName()).isEqualTo("XENON_NODE_TOKEN");
+                        assertThat(env.getValueFrom().getSecretKeyRef().getName())
+                                .isEqualTo("xenon-node-token");
+                        assertThat(env.getValueFrom().getSecretKeyRef().getKey())
+                                .isEqualTo("node-token");
+                    });
+        }
+
         Map<String, Object> console = appConfig(objects, "xenon-console-app", "console-app.yaml");
         assertThat(path(console, "xenon", "compute", "driver")).isEqualTo("kubernetes");
         assertThat(path(console, "xenon", "storage-node-url"))

@@ -3,6 +3,7 @@ package dev.xenon.console.compute.kubernetes;
 import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
 import dev.xenon.common.TimelineId;
+import dev.xenon.common.http.NodeToken;
 import dev.xenon.common.walnode.ComputeConnection;
 import dev.xenon.console.compute.ComputeDriver;
 import dev.xenon.console.compute.ComputeSpec;
@@ -49,7 +50,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Start: the data plane steps the local driver takes ({@link ComputeDataPlane}: term election,
  * ingest up to the start LSN); a Secret {@code <endpoint>-credentials} with the platform roles' SQL
- * ({@code roles.sql}, SCRAM verifiers only) and the passwords the control plane needs later; the
+ * ({@code roles.sql}, SCRAM verifiers only), the passwords the control plane needs later and this
+ * process's node token ({@code node-token}, for the pod's basebackup download), if any; the
  * Compute created, or patched to the new start LSN and term with {@code suspended: false}; then it
  * waits for the Compute's {@code Ready} condition for that generation (a {@code Degraded} one fails
  * the start at once) and lets the WAL nodes follow the compute and the storage node attach to it.
@@ -318,6 +320,8 @@ public class KubernetesComputeDriver implements ComputeDriver {
         data.put("admin-password", adminPassword);
         data.put("replicator-password", replicator);
         data.put("roles.sql", RoleSetup.sql(adminPassword, replicator));
+        // the compute pod's basebackup download authenticates to the storage node with it
+        NodeToken.current().ifPresent(token -> data.put("node-token", token));
         return data;
     }
 

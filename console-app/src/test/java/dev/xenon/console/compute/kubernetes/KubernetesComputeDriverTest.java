@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
 import dev.xenon.common.TimelineId;
+import dev.xenon.common.http.NodeToken;
 import dev.xenon.common.walnode.ComputeConnection;
 import dev.xenon.console.compute.ComputeSpec;
 import dev.xenon.console.compute.ComputeStartException;
@@ -90,7 +91,13 @@ class KubernetesComputeDriverTest {
         dataPlane.nextStart = Lsn.parse("0/16B3748");
         dataPlane.nextTerm = 4;
 
-        RunningCompute running = driver.start(spec("ep-cool-fog-a1b2c3d4", Map.of("work_mem", "8MB")));
+        System.setProperty(NodeToken.PROPERTY, "node-secret-1");
+        RunningCompute running;
+        try {
+            running = driver.start(spec("ep-cool-fog-a1b2c3d4", Map.of("work_mem", "8MB")));
+        } finally {
+            System.clearProperty(NodeToken.PROPERTY);
+        }
 
         String host = "ep-cool-fog-a1b2c3d4." + namespace + ".svc.cluster.local";
         assertThat(running.endpointId()).isEqualTo("ep-cool-fog-a1b2c3d4");
@@ -121,6 +128,7 @@ class KubernetesComputeDriverTest {
         assertThat(compute.getSpec().getCredentialsSecret())
                 .isEqualTo(secret.getMetadata().getName());
         String roles = decode(secret, "roles.sql");
+        assertThat(decode(secret, "node-token")).isEqualTo("node-secret-1");
         assertThat(roles)
                 .contains("ALTER ROLE \"cloud_admin\"")
                 .contains("SCRAM-SHA-256$")
