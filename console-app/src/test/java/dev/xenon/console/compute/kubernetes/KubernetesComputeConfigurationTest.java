@@ -7,6 +7,7 @@ import dev.xenon.console.config.PlatformProperties;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
@@ -39,6 +40,20 @@ class KubernetesComputeConfigurationTest {
                     assertThat(((KubernetesComputeDriver) c.getBean(ComputeDriver.class)).host("ep-a"))
                             .isEqualTo("ep-a.xenon-computes.svc.cluster.local");
                 });
+    }
+
+    @Test
+    void withoutFabric8OnTheClasspathTheDefaultConfigurationStillStarts() {
+        // what modules embedding console-app (local) see: the optional Fabric8 client is absent
+        context.withClassLoader(new FilteredClassLoader("io.fabric8")).run(c -> {
+            assertThat(c).hasNotFailed();
+            assertThat(c).doesNotHaveBean(ComputeDriver.class);
+            assertThat(c).hasSingleBean(KubernetesComputeProperties.class);
+        });
+        // the filter does hide Fabric8: asking for the Kubernetes driver without it fails
+        context.withClassLoader(new FilteredClassLoader("io.fabric8"))
+                .withPropertyValues("xenon.compute.driver=kubernetes", "xenon.compute.kubernetes.namespace=x")
+                .run(c -> assertThat(c).hasFailed());
     }
 
     @Test
