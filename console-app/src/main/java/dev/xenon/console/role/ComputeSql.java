@@ -1,5 +1,6 @@
 package dev.xenon.console.role;
 
+import dev.xenon.common.postgres.ComputeConventions;
 import dev.xenon.console.compute.RunningCompute;
 import dev.xenon.console.endpoint.ComputeStartListener;
 import dev.xenon.console.model.Database;
@@ -33,7 +34,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component
 class ComputeSql implements ComputeStartListener {
 
-    static final String ADMIN_ROLE = "cloud_admin";
+    static final String ADMIN_ROLE = ComputeConventions.ADMIN_ROLE;
 
     private final RoleRepository roles;
     private final DatabaseRepository databases;

@@ -1,5 +1,6 @@
 package dev.xenon.console.system;
 
+import dev.xenon.common.postgres.ComputeConventions;
 import dev.xenon.web.BadRequestException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
@@ -11,9 +12,8 @@ public final class Validation {
     /** Longest Postgres identifier in bytes. */
     public static final int MAX_IDENTIFIER_BYTES = 63;
 
-    /** Roles the platform owns on every compute. */
-    public static final Set<String> RESERVED_ROLES =
-            Set.of("cloud_admin", "replication", "xenon_replication", "postgres", "public", "none");
+    /** Roles the platform owns on every compute (the replication role was misspelt here before). */
+    public static final Set<String> RESERVED_ROLES = ComputeConventions.RESERVED_ROLES;
 
     public static final Set<String> RESERVED_DATABASES = Set.of("postgres", "template0", "template1");
 

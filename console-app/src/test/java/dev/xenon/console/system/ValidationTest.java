@@ -15,7 +15,9 @@ class ValidationTest {
                 .isEqualTo("app_user");
         assertThat(Validation.identifier("role.name", "x".repeat(63), Validation.RESERVED_ROLES))
                 .hasSize(63);
-        for (String bad : new String[] {"", "x".repeat(64), "é".repeat(32), "cloud_admin", "pg_monitor", "a\0b"}) {
+        for (String bad : new String[] {
+            "", "x".repeat(64), "é".repeat(32), "cloud_admin", "xenon_replicator", "pg_monitor", "a\0b"
+        }) {
             assertThatThrownBy(() -> Validation.identifier("role.name", bad, Validation.RESERVED_ROLES))
                     .isInstanceOf(BadRequestException.class)
                     .satisfies(

@@ -1,5 +1,6 @@
 package dev.xenon.operator.reconciler;
 
+import dev.xenon.common.postgres.ComputeConventions;
 import dev.xenon.operator.customresource.ComputeSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,28 +22,11 @@ public final class PostgresConfig {
 
     public static final String CONFIG_DIR = "/etc/xenon";
     public static final String SOCKET_DIR = "/var/run/postgresql";
-    public static final String ADMIN_ROLE = "cloud_admin";
-    public static final String REPLICATION_ROLE = "xenon_replicator";
+    public static final String ADMIN_ROLE = ComputeConventions.ADMIN_ROLE;
+    public static final String REPLICATION_ROLE = ComputeConventions.REPLICATION_ROLE;
 
     /** Settings the platform decides; an endpoint's own settings may not change them. */
-    static final Set<String> MANAGED_SETTINGS = Set.of(
-            "listen_addresses",
-            "port",
-            "unix_socket_directories",
-            "unix_socket_permissions",
-            "unix_socket_group",
-            "hba_file",
-            "ident_file",
-            "data_directory",
-            "config_file",
-            "synchronous_standby_names",
-            "wal_level",
-            "max_wal_senders",
-            "max_replication_slots",
-            "password_encryption",
-            "archive_mode",
-            "restore_command",
-            "recovery_target_lsn");
+    static final Set<String> MANAGED_SETTINGS = ComputeConventions.MANAGED_SETTINGS;
 
     static final String PG_HBA = """
             # Written by Xenon's operator: edits are lost.

@@ -8,6 +8,7 @@ import dev.xenon.common.pgwire.BaseBackupOptions;
 import dev.xenon.common.pgwire.BaseBackupResult;
 import dev.xenon.common.pgwire.ConnectOptions;
 import dev.xenon.common.pgwire.PgReplicationConnection;
+import dev.xenon.common.postgres.ComputeConventions;
 import dev.xenon.common.postgres.PostgresInstallation;
 import dev.xenon.common.postgres.PostgresNotFoundException;
 import dev.xenon.common.postgres.PostgresOsUser;
@@ -56,7 +57,7 @@ import org.springframework.stereotype.Component;
 @Component
 public class Bootstrap {
 
-    public static final String SUPERUSER = "cloud_admin";
+    public static final String SUPERUSER = ComputeConventions.ADMIN_ROLE;
     private static final Logger log = LoggerFactory.getLogger(Bootstrap.class);
 
     /** The first layers of a new timeline, written into its local directory. */

@@ -4,6 +4,7 @@ import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
 import dev.xenon.common.TimelineId;
 import dev.xenon.common.http.NodeToken;
+import dev.xenon.common.postgres.ComputeConventions;
 import dev.xenon.common.walnode.ComputeConnection;
 import dev.xenon.console.compute.ComputeDriver;
 import dev.xenon.console.compute.ComputeSpec;
@@ -77,8 +78,8 @@ public class KubernetesComputeDriver implements ComputeDriver {
             .build();
     static final String API_VERSION = "xenon.dev/v1alpha1";
     static final int POSTGRES_PORT = 5432;
-    static final String ADMIN_ROLE = "cloud_admin";
-    static final String REPLICATION_ROLE = "xenon_replicator";
+    static final String ADMIN_ROLE = ComputeConventions.ADMIN_ROLE;
+    static final String REPLICATION_ROLE = ComputeConventions.REPLICATION_ROLE;
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesComputeDriver.class);
     private static final SecureRandom RANDOM = new SecureRandom();

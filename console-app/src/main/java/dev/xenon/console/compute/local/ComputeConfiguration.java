@@ -1,5 +1,6 @@
 package dev.xenon.console.compute.local;
 
+import dev.xenon.common.postgres.ComputeConventions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,29 +23,12 @@ import java.util.stream.IntStream;
  */
 final class ComputeConfiguration {
 
-    static final String ADMIN_ROLE = "cloud_admin";
-    static final String REPLICATION_ROLE = "xenon_replicator";
+    static final String ADMIN_ROLE = ComputeConventions.ADMIN_ROLE;
+    static final String REPLICATION_ROLE = ComputeConventions.REPLICATION_ROLE;
     static final String LISTEN_ADDRESS = "127.0.0.1";
 
     /** Settings the platform decides; an endpoint's own settings may not change them. */
-    static final Set<String> MANAGED_SETTINGS = Set.of(
-            "listen_addresses",
-            "port",
-            "unix_socket_directories",
-            "unix_socket_permissions",
-            "unix_socket_group",
-            "hba_file",
-            "ident_file",
-            "data_directory",
-            "config_file",
-            "synchronous_standby_names",
-            "wal_level",
-            "max_wal_senders",
-            "max_replication_slots",
-            "password_encryption",
-            "archive_mode",
-            "restore_command",
-            "recovery_target_lsn");
+    static final Set<String> MANAGED_SETTINGS = ComputeConventions.MANAGED_SETTINGS;
 
     static final String PG_HBA = """
             # Written by Xenon's local compute driver at every start: edits are lost.
