@@ -371,25 +371,7 @@ class CiActionsIT {
     }
 
     private void awaitOperations(JsonNode operations) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        for (JsonNode op : operations) {
-            while (true) {
-                JsonNode now = call(
-                                "GET",
-                                "/projects/" + project + "/operations/"
-                                        + op.path("id").asString(),
-                                null,
-                                200)
-                        .path("operation");
-                String status = now.path("status").asString();
-                if (status.equals("finished")) {
-                    break;
-                }
-                assertThat(status).as("operation %s", now).isNotIn("error", "skipped", "cancelled");
-                assertThat(System.nanoTime()).as("operation %s in time", now).isLessThan(deadline);
-                Thread.sleep(100);
-            }
-        }
+        PlatformApi.awaitOperations(ready.apiUrl(), API_KEY, project, operations);
     }
 
     private JsonNode call(String method, String path, String body, int expectedStatus) {

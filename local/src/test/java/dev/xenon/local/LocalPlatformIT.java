@@ -240,23 +240,8 @@ class LocalPlatformIT {
                 .asString();
     }
 
-    /** Waits until every listed operation has finished; fails on one that failed. */
     private void awaitOperations(String project, JsonNode operations) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        for (JsonNode op : operations) {
-            String id = op.path("id").asString();
-            while (true) {
-                JsonNode now = call("GET", "/projects/" + project + "/operations/" + id, null, 200)
-                        .path("operation");
-                String status = now.path("status").asString();
-                if (status.equals("finished")) {
-                    break;
-                }
-                assertThat(status).as("operation %s", now).isNotIn("failed", "error", "cancelled");
-                assertThat(System.nanoTime()).as("operation %s in time", now).isLessThan(deadline);
-                Thread.sleep(100);
-            }
-        }
+        PlatformApi.awaitOperations(ready.apiUrl(), API_KEY, project, operations);
     }
 
     private JsonNode call(String method, String path, String body, int expectedStatus) {

@@ -67,4 +67,27 @@ final class PlatformApi {
             Thread.sleep(100);
         }
     }
+
+    /**
+     * Waits until every operation listed (an answer's {@code operations}) has finished; fails on one
+     * that failed, was skipped or cancelled, or after 3 minutes.
+     */
+    static void awaitOperations(String apiUrl, String apiKey, String project, JsonNode operations)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        for (JsonNode op : operations) {
+            String id = op.path("id").asString();
+            while (true) {
+                JsonNode now = call(apiUrl, apiKey, "GET", "/projects/" + project + "/operations/" + id, null, 200)
+                        .path("operation");
+                String status = now.path("status").asString();
+                if (status.equals("finished")) {
+                    break;
+                }
+                assertThat(status).as("operation %s", now).isNotIn("failed", "error", "skipped", "cancelled");
+                assertThat(System.nanoTime()).as("operation %s in time", now).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+    }
 }

@@ -276,8 +276,8 @@ class ProxyIT {
     @Test
     void theProxyReportsTheOpenConnectionsOfAnEndpointToTheControlPlane() throws Exception {
         String gauge = "endpoint_id=\"" + endpoint + "\"";
-        try (Connection a = DriverManager.getConnection(jdbcUrl(), role, password);
-                Connection b = DriverManager.getConnection(jdbcUrl(), role, password)) {
+        try (Connection a = viaOptions();
+                Connection b = viaOptions()) {
             assertThat(value(a, "SELECT 1") + value(b, "SELECT 1")).isEqualTo("11");
             awaitMetric(gauge, "2.0");
         }
@@ -537,10 +537,6 @@ class ProxyIT {
                 .as("psql exit; stderr: " + Files.readString(err))
                 .isZero();
         return out.strip();
-    }
-
-    private String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + proxyPort + "/" + database + "?options=endpoint%3D" + endpoint;
     }
 
     /** Waits until the control plane's proxy connection gauge with {@code label} shows {@code value}. */
