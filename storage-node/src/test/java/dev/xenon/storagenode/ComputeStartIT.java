@@ -9,6 +9,9 @@ import dev.xenon.common.storagenode.LayerInfo;
 import dev.xenon.common.storagenode.LsnByTimestamp;
 import dev.xenon.common.storagenode.StorageNodeException;
 import dev.xenon.common.storagenode.TimelineInfo;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -96,6 +99,39 @@ class ComputeStartIT {
                 .filter(l -> l.kind().equals("image"))
                 .sorted(java.util.Comparator.comparing(LayerInfo::lsnEnd))
                 .toList();
+    }
+
+    @Test
+    void theEndOfARecordThatCrossedAPageIsABranchPoint() throws Exception {
+        TimelineId main = TimelineId.generate();
+        cluster.bootstrap(main);
+        StorageCluster.Compute parent = cluster.startCompute(main);
+        parent.execute("CREATE TABLE big (v text)", "ALTER TABLE big ALTER COLUMN v SET STORAGE PLAIN");
+        // rows of 6.4 kB stored as they are: each insert record starts on one WAL page and ends on
+        // the next, right after the continuation of itself that page begins with
+        List<Lsn> insertEnds = new java.util.ArrayList<>();
+        try (Connection c = parent.postgres.connect();
+                Statement s = c.createStatement()) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < 6; i++) {
+                s.execute("INSERT INTO big SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 200)");
+                try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
+                    rs.next();
+                    insertEnds.add(Lsn.parse(rs.getString(1)));
+                }
+                c.commit();
+            }
+        }
+        cluster.awaitIngested(main, parent.currentLsn());
+        TimelineId branch = null;
+        for (Lsn end : insertEnds) {
+            branch = TimelineId.generate();
+            TimelineInfo info = cluster.client.branch(cluster.tenant, branch, main, end);
+            assertThat(info.ancestorLsn()).isEqualTo(end);
+        }
+        // a compute starts there: the last insert is in its WAL, its commit is not
+        StorageCluster.Compute child = cluster.startCompute(branch);
+        assertThat(child.count("big")).isEqualTo(insertEnds.size() - 1);
     }
 
     @Test

@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +27,7 @@ public final class JvmProcess implements AutoCloseable {
     private final List<String> command;
     private final Path logFile;
     private final URI readyUrl;
+    private final Map<String, String> environment = new LinkedHashMap<>();
     private Process process;
 
     /** JVM options for a quick start: tests start many short-lived nodes. */
@@ -49,6 +52,15 @@ public final class JvmProcess implements AutoCloseable {
         this.command = List.copyOf(cmd);
     }
 
+    /**
+     * An environment variable of the child, from its next start on: secrets go here rather than on
+     * the command line, which every user of the machine can read.
+     */
+    public synchronized JvmProcess environment(String name, String value) {
+        environment.put(name, value);
+        return this;
+    }
+
     /** Starts the JVM and waits until the ready URL answers 200. */
     public synchronized JvmProcess start(Duration timeout) {
         if (process != null && process.isAlive()) {
@@ -56,10 +68,11 @@ public final class JvmProcess implements AutoCloseable {
         }
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
-                    .start();
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            builder.environment().putAll(environment);
+            process = builder.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -115,6 +128,27 @@ public final class JvmProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** The process id of the running JVM. */
+    public synchronized long pid() {
+        if (process == null || !process.isAlive()) {
+            throw new IllegalStateException(name + " is not running");
+        }
+        return process.pid();
+    }
+
+    /**
+     * {@code kill -STOP}: the JVM stops dead, its sockets stay open and unanswered — a node that
+     * hangs rather than crashes. {@link #resume()} continues it.
+     */
+    public void pause() {
+        Signals.send(pid(), "STOP");
+    }
+
+    /** {@code kill -CONT} after {@link #pause()}. */
+    public void resume() {
+        Signals.send(pid(), "CONT");
     }
 
     public synchronized boolean isRunning() {

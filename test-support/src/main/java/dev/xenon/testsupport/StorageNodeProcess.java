@@ -101,6 +101,11 @@ public final class StorageNodeProcess implements AutoCloseable {
         return jvm.log();
     }
 
+    /** The child JVM itself: its pid, {@code kill -STOP}/{@code -CONT}, its environment. */
+    public JvmProcess jvm() {
+        return jvm;
+    }
+
     @Override
     public void close() {
         jvm.kill();

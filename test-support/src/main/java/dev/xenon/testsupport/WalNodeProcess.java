@@ -88,6 +88,11 @@ public final class WalNodeProcess implements AutoCloseable {
         return jvm.log();
     }
 
+    /** The child JVM itself: its pid, {@code kill -STOP}/{@code -CONT}, its environment. */
+    public JvmProcess jvm() {
+        return jvm;
+    }
+
     @Override
     public void close() {
         jvm.kill();

@@ -12,7 +12,8 @@ import java.util.Optional;
  * Whether an LSN is the end of a WAL record: the only places a compute can start (a branch point,
  * a basebackup LSN). Checked by scanning from the start of the WAL page holding the byte before it:
  * the scanner skips the tail of a record continued from earlier pages, then walks records; the LSN
- * is a boundary exactly when one of them ends there. Costs one page or a few of reading.
+ * is a boundary exactly when one of them ends there, or when that tail does (its length is in the
+ * page header). Costs one page or a few of reading.
  *
  * <p>Postgres reports an insert position that falls on a page boundary as the position after that
  * page's header ({@code pg_current_wal_insert_lsn()} right after a commit that filled a page): such
@@ -42,6 +43,9 @@ public final class RecordBoundaries {
         if (lsn.value() <= 0 || page < wal.start().value()) {
             return false;
         }
+        if (continuationEndsAt(wal, page, lsn)) {
+            return true;
+        }
         if (lsn.segmentOffset(segmentSize) != 0) {
             return recordsFrom(wal, Lsn.of(page), lsn, segmentSize) == RecordsEnd.AT_LIMIT;
         }
@@ -53,6 +57,22 @@ public final class RecordBoundaries {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the page begins with the rest of a record from earlier pages ({@code
+     * XLP_FIRST_IS_CONTRECORD}) that ends, MAXALIGNed as the next record would start, at {@code lsn}.
+     * The scanner skips such a rest, so the record that ends there is not among the ones it reports.
+     */
+    private static boolean continuationEndsAt(WalView wal, long page, Lsn lsn) throws IOException {
+        byte[] buf = new byte[WalPageHeader.LONG_SIZE];
+        wal.readFully(Lsn.of(page), buf, 0, buf.length);
+        WalPageHeader header = WalPageHeader.parse(buf, 0);
+        if (!header.isFirstContRecord()) {
+            return false;
+        }
+        long end = page + header.size() + ((header.remainingLength() + 7) & ~7L);
+        return end == lsn.value();
     }
 
     private enum RecordsEnd {

@@ -1,0 +1,390 @@
+package dev.xenon.testsupport;
+
+import dev.xenon.common.http.NodeToken;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
+
+/**
+ * The fault-injection harness: the whole local platform as real processes — a metadata Postgres,
+ * three WAL nodes, the storage node, console-app and the proxy, each a child JVM of its own (every
+ * Xenon class must be on the caller's classpath; the {@code local} module's tests have them all),
+ * and the computes console-app starts as Postgres processes — so that a test can {@code kill -9},
+ * {@code kill -STOP}/{@code -CONT} and restart any of them, and wipe the storage node's disk.
+ *
+ * <p>Every fault is written to {@link #faults()} with its time since the start, for the report of a
+ * failing scenario. Secrets (node token, API key, metadata password, the internal token) reach the
+ * children through their environment, never their command line.
+ */
+public final class ProcessPlatform implements AutoCloseable {
+
+    public static final String CONSOLE_MAIN = "dev.xenon.console.ConsoleApplication";
+    public static final String PROXY_MAIN = "dev.xenon.proxy.ProxyApplication";
+    public static final String BOOTSTRAP_USER = "faults@localhost";
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    /** console-app holds Hibernate and the web console: more heap than a node. */
+    private static final List<String> CONSOLE_JVM =
+            List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-Xmx384m");
+
+    private final Path baseDir;
+    private final long startedAt = System.nanoTime();
+    private final List<String> faults = new CopyOnWriteArrayList<>();
+    /**
+     * This JVM's node token when it has one (another platform of the same test JVM set it), else a
+     * new one set as the system property, so this JVM's node clients ({@code WalNodeClient}, {@code
+     * StorageNodeClient}) reach the children too.
+     */
+    private final String nodeToken = NodeToken.current().orElseGet(() -> {
+        String token = secret();
+        System.setProperty(NodeToken.PROPERTY, token);
+        return token;
+    });
+
+    private final String apiKey = "xenon_" + secret();
+    private final String internalToken = secret();
+    private final PostgresServer metadata;
+    private final List<WalNodeProcess> walNodes = new ArrayList<>();
+    private final StorageNodeProcess storageNode;
+    private final JvmProcess console;
+    private final int consolePort = FreePorts.next();
+    private final JvmProcess proxy;
+    private final int proxyPort = FreePorts.next();
+
+    private ProcessPlatform(Path baseDir, PostgresServer metadata) {
+        this.baseDir = baseDir;
+        this.metadata = metadata;
+        for (String name : XenonNodes.WAL_NODE_NAMES) {
+            WalNodeProcess node = new WalNodeProcess(name, baseDir, JvmProcess.FAST_START, XenonNodes.NODE_ARGS);
+            node.jvm().environment("XENON_NODE_TOKEN", nodeToken);
+            walNodes.add(node);
+        }
+        List<String> walUrls = walNodes.stream().map(WalNodeProcess::url).toList();
+        storageNode =
+                new StorageNodeProcess("storage-node", baseDir, walUrls, JvmProcess.FAST_START, XenonNodes.NODE_ARGS);
+        storageNode.jvm().environment("XENON_NODE_TOKEN", nodeToken);
+        console = new JvmProcess(
+                "console-app",
+                CONSOLE_MAIN,
+                CONSOLE_JVM,
+                List.of(
+                        "--server.port=" + consolePort,
+                        "--server.address=127.0.0.1",
+                        "--spring.main.banner-mode=off",
+                        "--spring.datasource.url=" + metadata.jdbcUrl("xenon_console"),
+                        "--spring.datasource.username=" + metadata.superuser(),
+                        "--xenon.data-dir=" + baseDir.resolve("console"),
+                        "--xenon.storage-node-url=" + storageNode.url(),
+                        "--xenon.wal-nodes=" + String.join(",", walUrls),
+                        "--xenon.console.bootstrap-user-email=" + BOOTSTRAP_USER,
+                        "--xenon.console.proxy-host=127.0.0.1",
+                        "--xenon.console.proxy-port=" + proxyPort,
+                        "--xenon.console.proxy-routing=options",
+                        // a scenario's operations retry quickly rather than after production back-offs
+                        "--xenon.console.operation-retry-delay=200ms",
+                        "--xenon.console.operation-max-retry-delay=2s"),
+                baseDir.resolve("console-app.log"),
+                URI.create("http://127.0.0.1:" + consolePort + "/actuator/health"));
+        console.environment("XENON_NODE_TOKEN", nodeToken)
+                .environment("XENON_CONSOLE_DB_PASSWORD", metadata.password())
+                .environment("XENON_BOOTSTRAP_API_KEY", apiKey)
+                .environment("XENON_CONSOLE_INTERNALTOKEN", internalToken);
+        int proxyManagementPort = FreePorts.next();
+        proxy = new JvmProcess(
+                "proxy",
+                PROXY_MAIN,
+                JvmProcess.FAST_START,
+                List.of(
+                        "--server.port=" + proxyManagementPort,
+                        "--server.address=127.0.0.1",
+                        "--spring.main.banner-mode=off",
+                        "--xenon.proxy.port=" + proxyPort,
+                        "--xenon.proxy.listen-address=127.0.0.1",
+                        "--xenon.proxy.console-url=http://127.0.0.1:" + consolePort),
+                baseDir.resolve("proxy.log"),
+                URI.create("http://127.0.0.1:" + proxyManagementPort + "/actuator/health"));
+        proxy.environment("XENON_INTERNAL_TOKEN", internalToken);
+    }
+
+    /** Starts everything under a new directory of {@link TestDirectories}: nodes in parallel, then console-app, then the proxy. */
+    public static ProcessPlatform start() {
+        Path baseDir = TestDirectories.create("xenon-faults");
+        PostgresServer metadata =
+                PostgresServer.builder().name("faults-metadata").start();
+        ProcessPlatform platform;
+        try (Connection c = metadata.connect();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE xenon_console");
+            platform = new ProcessPlatform(baseDir, metadata);
+        } catch (SQLException | RuntimeException e) {
+            metadata.close();
+            throw new IllegalStateException("cannot prepare the metadata database: " + e.getMessage(), e);
+        }
+        try {
+            List<CompletableFuture<?>> starts = new ArrayList<>();
+            platform.walNodes.forEach(n -> starts.add(CompletableFuture.runAsync(n::start)));
+            starts.add(CompletableFuture.runAsync(platform.storageNode::start));
+            CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
+            platform.console.start(START_TIMEOUT);
+            platform.proxy.start(START_TIMEOUT);
+            platform.fault("platform started under %s", baseDir);
+            return platform;
+        } catch (RuntimeException e) {
+            platform.close();
+            throw e;
+        }
+    }
+
+    // ---- where things are
+
+    /** The REST API v2 base URL, e.g. {@code http://127.0.0.1:PORT/api/v2}. */
+    public String apiUrl() {
+        return "http://127.0.0.1:" + consolePort + "/api/v2";
+    }
+
+    /** The bootstrap user's API key. */
+    public String apiKey() {
+        return apiKey;
+    }
+
+    public int proxyPort() {
+        return proxyPort;
+    }
+
+    /** A pgjdbc URL through the proxy to an endpoint (options routing, plain TCP). */
+    public String jdbcUrl(String endpointId, String database) {
+        return "jdbc:postgresql://127.0.0.1:" + proxyPort + "/" + database + "?options=endpoint%3D" + endpointId
+                + "&sslmode=disable";
+    }
+
+    public String nodeToken() {
+        return nodeToken;
+    }
+
+    public List<WalNodeProcess> walNodes() {
+        return List.copyOf(walNodes);
+    }
+
+    public WalNodeProcess walNode(int i) {
+        return walNodes.get(i);
+    }
+
+    public StorageNodeProcess storageNode() {
+        return storageNode;
+    }
+
+    public JvmProcess console() {
+        return console;
+    }
+
+    public JvmProcess proxy() {
+        return proxy;
+    }
+
+    public Path baseDir() {
+        return baseDir;
+    }
+
+    /** The control plane's metadata database (superuser), e.g. to find a branch's timeline id. */
+    public Connection metadata() throws SQLException {
+        return metadata.connect("xenon_console");
+    }
+
+    // ---- faults
+
+    /** {@code kill -9} of a WAL node. */
+    public void killWalNode(int i) {
+        fault("kill -9 %s", walNodes.get(i).name());
+        walNodes.get(i).kill();
+    }
+
+    /** Starts a WAL node again on its port and data directory. */
+    public void restartWalNode(int i) {
+        fault("start %s", walNodes.get(i).name());
+        walNodes.get(i).start();
+        fault("%s ready", walNodes.get(i).name());
+    }
+
+    /** {@code kill -STOP} of a WAL node: it hangs with its sockets open. */
+    public void pauseWalNode(int i) {
+        fault("kill -STOP %s", walNodes.get(i).name());
+        walNodes.get(i).jvm().pause();
+    }
+
+    public void resumeWalNode(int i) {
+        fault("kill -CONT %s", walNodes.get(i).name());
+        walNodes.get(i).jvm().resume();
+    }
+
+    /** {@code kill -9} of the storage node. */
+    public void killStorageNode() {
+        fault("kill -9 storage-node");
+        storageNode.kill();
+    }
+
+    /**
+     * Deletes the storage node's whole local disk (layer cache, metadata), as a replaced machine
+     * would have it; its remote storage (the stand-in for S3) stays. The node must be down.
+     */
+    public void wipeStorageNodeDisk() {
+        if (storageNode.isRunning()) {
+            throw new IllegalStateException("stop or kill the storage node before wiping its disk");
+        }
+        fault("rm -rf %s", storageNode.dataDir());
+        TestDirectories.deleteRecursively(storageNode.dataDir());
+    }
+
+    public void restartStorageNode() {
+        fault("start storage-node");
+        storageNode.start();
+        fault("storage-node ready");
+    }
+
+    /** {@code kill -9} of console-app (its computes, Postgres processes, live on as orphans). */
+    public void killConsole() {
+        fault("kill -9 console-app");
+        console.kill();
+    }
+
+    public void restartConsole() {
+        fault("start console-app");
+        console.start(START_TIMEOUT);
+        fault("console-app ready");
+    }
+
+    public void killProxy() {
+        fault("kill -9 proxy");
+        proxy.kill();
+    }
+
+    public void restartProxy() {
+        fault("start proxy");
+        proxy.start(START_TIMEOUT);
+        fault("proxy ready");
+    }
+
+    /** The postmaster of an endpoint's compute, when one runs (from its {@code postmaster.pid}). */
+    public Optional<ProcessHandle> compute(String endpointId) {
+        Path pidFile = computeDir(endpointId).resolve("pgdata").resolve("postmaster.pid");
+        try {
+            if (!Files.exists(pidFile)) {
+                return Optional.empty();
+            }
+            String first = Files.readAllLines(pidFile, StandardCharsets.UTF_8)
+                    .getFirst()
+                    .strip();
+            return ProcessHandle.of(Long.parseLong(first)).filter(ProcessHandle::isAlive);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** {@code kill -9} of an endpoint's postmaster (its backends lose their parent and exit). */
+    public void killCompute(String endpointId) {
+        ProcessHandle postmaster =
+                compute(endpointId).orElseThrow(() -> new IllegalStateException("no compute runs for " + endpointId));
+        fault("kill -9 compute %s (pid %d)", endpointId, postmaster.pid());
+        Signals.send(postmaster.pid(), "KILL");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (postmaster.isAlive() && System.nanoTime() < deadline) {
+            sleep(20);
+        }
+    }
+
+    /** Where console-app's local driver keeps an endpoint's compute. */
+    public Path computeDir(String endpointId) {
+        return baseDir.resolve("console").resolve("computes").resolve(endpointId);
+    }
+
+    /** Records an event of the scenario (a fault, a phase) with the time since the start. */
+    public void fault(String format, Object... args) {
+        String line = String.format("t+%6.1fs %s", (System.nanoTime() - startedAt) / 1e9, String.format(format, args));
+        faults.add(line);
+        System.out.println("[faults] " + line);
+    }
+
+    public List<String> faults() {
+        return List.copyOf(faults);
+    }
+
+    /** The tail of every process's log and the fault log, for a failing scenario's report. */
+    public String report() {
+        StringBuilder out = new StringBuilder("---- faults ----\n");
+        faults.forEach(f -> out.append(f).append('\n'));
+        Stream.concat(
+                        walNodes.stream().map(n -> new String[] {n.name(), n.log()}),
+                        Stream.of(
+                                new String[] {"storage-node", storageNode.log()},
+                                new String[] {"console-app", console.log()},
+                                new String[] {"proxy", proxy.log()}))
+                .forEach(l -> out.append("---- ")
+                        .append(l[0])
+                        .append(" (tail) ----\n")
+                        .append(tail(l[1], 80))
+                        .append('\n'));
+        return out.toString();
+    }
+
+    /** Stops the proxy, console-app and its computes, the nodes, the metadata database; logs stay. */
+    @Override
+    public void close() {
+        proxy.kill();
+        // console-app stops its computes on a clean shutdown; an orphan of a killed one is stopped here
+        console.stop();
+        stopOrphanComputes();
+        storageNode.kill();
+        walNodes.forEach(WalNodeProcess::kill);
+        metadata.close();
+    }
+
+    private void stopOrphanComputes() {
+        Path computes = baseDir.resolve("console").resolve("computes");
+        if (!Files.isDirectory(computes)) {
+            return;
+        }
+        try (Stream<Path> dirs = Files.list(computes)) {
+            dirs.map(d -> compute(d.getFileName().toString()))
+                    .flatMap(Optional::stream)
+                    .forEach(ProcessHandle::destroyForcibly);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String tail(String log, int lines) {
+        String[] all = log.split("\n");
+        return String.join("\n", List.of(all).subList(Math.max(0, all.length - lines), all.length));
+    }
+
+    private static String secret() {
+        String alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder s = new StringBuilder(40);
+        for (int i = 0; i < 40; i++) {
+            s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return s.toString();
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
