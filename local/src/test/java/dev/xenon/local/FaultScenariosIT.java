@@ -64,6 +64,7 @@ class FaultScenariosIT {
     ProcessPlatform platform;
     /** Per scenario: runs, acknowledged, lost, duplicated, in doubt, failed runs (in the order run). */
     final java.util.Map<String, long[]> results = new java.util.LinkedHashMap<>();
+
     final List<String> problems = new ArrayList<>();
 
     /** A project under test: its ids and its owner's connection URI. */
@@ -176,6 +177,27 @@ class FaultScenariosIT {
                 progress(ledger, 100);
                 ledger.stop();
                 // a branch and the wake below both read from what the node rebuilt from remote storage
+                branchAtMark(p, ledger, mark);
+            });
+        }
+    }
+
+    @Test
+    void cutTheStorageNodeOffFromTheWalNodes() throws Exception {
+        for (int run = 1; run <= RUNS; run++) {
+            scenario("cut, then slow, the storage node's links to the WAL nodes", run, (p, ledger) -> {
+                progress(ledger, 100);
+                platform.cutStorageNodeFromWalNodes();
+                // commits need the WAL nodes only; the storage node falls behind
+                hold(ledger, FAULT_WINDOW, 100);
+                Ledger.Mark mark = ledger.mark();
+                hold(ledger, FAULT_WINDOW, 100);
+                platform.healStorageNodeLinks();
+                platform.delayStorageNodeToWalNodes(Duration.ofMillis(50));
+                hold(ledger, FAULT_WINDOW, 100);
+                platform.healStorageNodeLinks();
+                ledger.stop();
+                // the branch point was never ingested during the cut: the storage node catches up first
                 branchAtMark(p, ledger, mark);
             });
         }

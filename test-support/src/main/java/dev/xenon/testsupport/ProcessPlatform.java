@@ -24,7 +24,8 @@ import java.util.stream.Stream;
  * three WAL nodes, the storage node, console-app and the proxy, each a child JVM of its own (every
  * Xenon class must be on the caller's classpath; the {@code local} module's tests have them all),
  * and the computes console-app starts as Postgres processes — so that a test can {@code kill -9},
- * {@code kill -STOP}/{@code -CONT} and restart any of them, and wipe the storage node's disk.
+ * {@code kill -STOP}/{@code -CONT} and restart any of them, wipe the storage node's disk, and cut
+ * or slow the storage node's links to the WAL nodes ({@link FaultyLink}).
  *
  * <p>Every fault is written to {@link #faults()} with its time since the start, for the report of a
  * failing scenario. Secrets (node token, API key, metadata password, the internal token) reach the
@@ -59,6 +60,7 @@ public final class ProcessPlatform implements AutoCloseable {
     private final String internalToken = secret();
     private final PostgresServer metadata;
     private final List<WalNodeProcess> walNodes = new ArrayList<>();
+    private final List<FaultyLink> storageLinks = new ArrayList<>();
     private final StorageNodeProcess storageNode;
     private final JvmProcess console;
     private final int consolePort = FreePorts.next();
@@ -74,8 +76,17 @@ public final class ProcessPlatform implements AutoCloseable {
             walNodes.add(node);
         }
         List<String> walUrls = walNodes.stream().map(WalNodeProcess::url).toList();
-        storageNode =
-                new StorageNodeProcess("storage-node", baseDir, walUrls, JvmProcess.FAST_START, XenonNodes.NODE_ARGS);
+        // the storage node reads WAL through links a scenario can cut or slow down
+        for (WalNodeProcess node : walNodes) {
+            URI url = URI.create(node.url());
+            storageLinks.add(new FaultyLink("storage-node→" + node.name(), url.getHost(), url.getPort()));
+        }
+        storageNode = new StorageNodeProcess(
+                "storage-node",
+                baseDir,
+                storageLinks.stream().map(l -> "http://127.0.0.1:" + l.port()).toList(),
+                JvmProcess.FAST_START,
+                XenonNodes.NODE_ARGS);
         storageNode.jvm().environment("XENON_NODE_TOKEN", nodeToken);
         console = new JvmProcess(
                 "console-app",
@@ -230,6 +241,23 @@ public final class ProcessPlatform implements AutoCloseable {
         walNodes.get(i).jvm().resume();
     }
 
+    /** Cuts the storage node off from every WAL node (connections reset, new ones closed). */
+    public void cutStorageNodeFromWalNodes() {
+        fault("cut storage-node ↔ WAL nodes");
+        storageLinks.forEach(FaultyLink::cut);
+    }
+
+    /** Slows every byte between the storage node and the WAL nodes by {@code delay} per chunk. */
+    public void delayStorageNodeToWalNodes(Duration delay) {
+        fault("delay storage-node ↔ WAL nodes by %d ms", delay.toMillis());
+        storageLinks.forEach(l -> l.delay(delay));
+    }
+
+    public void healStorageNodeLinks() {
+        fault("heal storage-node ↔ WAL nodes");
+        storageLinks.forEach(FaultyLink::heal);
+    }
+
     /** {@code kill -9} of the storage node. */
     public void killStorageNode() {
         fault("kill -9 storage-node");
@@ -348,6 +376,7 @@ public final class ProcessPlatform implements AutoCloseable {
         stopOrphanComputes();
         storageNode.kill();
         walNodes.forEach(WalNodeProcess::kill);
+        storageLinks.forEach(FaultyLink::close);
         metadata.close();
     }
 
