@@ -166,13 +166,17 @@ public final class Ledger {
         return true;
     }
 
-    /** Reads the compute's flush LSN while the workload runs (see {@link Mark}). */
+    /**
+     * Reads the compute's insert position while the workload runs (see {@link Mark}): the end of the
+     * last record, so always a place a branch can start — unlike the flush position, which the WAL
+     * writer can leave inside a record that spans pages. The workload goes on, so it is soon flushed.
+     */
     public Mark mark() throws SQLException {
         try (Connection c = source.open();
                 Statement s = c.createStatement()) {
             long before = System.nanoTime();
             String lsn;
-            try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_flush_lsn()")) {
+            try (ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()")) {
                 rs.next();
                 lsn = rs.getString(1);
             }
