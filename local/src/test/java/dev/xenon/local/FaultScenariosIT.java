@@ -187,11 +187,16 @@ class FaultScenariosIT {
         for (int run = 1; run <= RUNS; run++) {
             scenario("cut, then slow, the storage node's links to the WAL nodes", run, (p, ledger) -> {
                 progress(ledger, 100);
+                StorageTimeline timeline = storageTimeline(p);
                 platform.cutStorageNodeFromWalNodes();
                 // commits need the WAL nodes only; the storage node falls behind
                 hold(ledger, FAULT_WINDOW, 100);
+                Lsn cutAt = ingested(timeline);
                 Ledger.Mark mark = ledger.mark();
                 hold(ledger, FAULT_WINDOW, 100);
+                assertThat(ingested(timeline))
+                        .as("the storage node ingests nothing while cut off")
+                        .isEqualTo(cutAt);
                 platform.healStorageNodeLinks();
                 platform.delayStorageNodeToWalNodes(Duration.ofMillis(50));
                 hold(ledger, FAULT_WINDOW, 100);
@@ -286,18 +291,9 @@ class FaultScenariosIT {
                         call("POST", "/projects/" + p.id() + "/endpoints/" + p.endpointId() + "/restart", null, 200)
                                 .path("operations"));
                 progress(ledger, 100);
-                TenantId tenant;
-                TimelineId timeline;
-                try (Connection m = platform.metadata();
-                        PreparedStatement q = m.prepareStatement("SELECT p.tenant_id, b.timeline_id FROM branches b"
-                                + " JOIN projects p ON p.id = b.project_id WHERE b.id = ?")) {
-                    q.setString(1, p.branchId());
-                    try (ResultSet rs = q.executeQuery()) {
-                        assertThat(rs.next()).isTrue();
-                        tenant = TenantId.parse(rs.getString(1));
-                        timeline = TimelineId.parse(rs.getString(2));
-                    }
-                }
+                StorageTimeline st = storageTimeline(p);
+                TenantId tenant = st.tenant();
+                TimelineId timeline = st.timeline();
                 List<WalNodeClient> walNodes = platform.walNodes().stream()
                         .map(n -> new WalNodeClient(n.url()))
                         .toList();
@@ -470,6 +466,27 @@ class FaultScenariosIT {
             platform.fault("branch at %s: %s", mark.lsn(), found.isEmpty() ? "exact" : found);
             assertThat(found).as("branch at %s", mark.lsn()).isEmpty();
         }
+    }
+
+    record StorageTimeline(TenantId tenant, TimelineId timeline) {}
+
+    /** The storage node's ids of a project's default branch, from the control plane's metadata. */
+    private StorageTimeline storageTimeline(Project p) throws SQLException {
+        try (Connection m = platform.metadata();
+                PreparedStatement q = m.prepareStatement("SELECT p.tenant_id, b.timeline_id FROM branches b"
+                        + " JOIN projects p ON p.id = b.project_id WHERE b.id = ?")) {
+            q.setString(1, p.branchId());
+            try (ResultSet rs = q.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                return new StorageTimeline(TenantId.parse(rs.getString(1)), TimelineId.parse(rs.getString(2)));
+            }
+        }
+    }
+
+    private Lsn ingested(StorageTimeline t) {
+        return new StorageNodeClient(platform.storageNode().url())
+                .timeline(t.tenant(), t.timeline())
+                .lastRecordLsn();
     }
 
     private Project newProject(String name) throws InterruptedException {
