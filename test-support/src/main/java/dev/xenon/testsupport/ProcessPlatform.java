@@ -131,7 +131,7 @@ public final class ProcessPlatform implements AutoCloseable {
         proxy.environment("XENON_INTERNAL_TOKEN", internalToken);
     }
 
-    /** Starts everything under a new directory of {@link TestDirectories}: nodes in parallel, then console-app, then the proxy. */
+    /** Starts everything, in parallel, under a new directory of {@link TestDirectories}. */
     public static ProcessPlatform start() {
         Path baseDir = TestDirectories.create("xenon-faults");
         PostgresServer metadata =
@@ -146,12 +146,14 @@ public final class ProcessPlatform implements AutoCloseable {
             throw new IllegalStateException("cannot prepare the metadata database: " + e.getMessage(), e);
         }
         try {
+            // all at once: none needs another to start (console-app calls the nodes per operation,
+            // the proxy calls console-app per connection)
             List<CompletableFuture<?>> starts = new ArrayList<>();
             platform.walNodes.forEach(n -> starts.add(CompletableFuture.runAsync(n::start)));
             starts.add(CompletableFuture.runAsync(platform.storageNode::start));
+            starts.add(CompletableFuture.runAsync(() -> platform.console.start(START_TIMEOUT)));
+            starts.add(CompletableFuture.runAsync(() -> platform.proxy.start(START_TIMEOUT)));
             CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new)).join();
-            platform.console.start(START_TIMEOUT);
-            platform.proxy.start(START_TIMEOUT);
             platform.fault("platform started under %s", baseDir);
             return platform;
         } catch (RuntimeException e) {
