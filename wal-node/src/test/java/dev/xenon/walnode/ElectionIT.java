@@ -3,10 +3,13 @@ package dev.xenon.walnode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.xenon.common.Lsn;
 import dev.xenon.common.Term;
 import dev.xenon.common.TimelineId;
+import dev.xenon.common.walnode.ComputeConnection;
 import dev.xenon.common.walnode.Election;
 import dev.xenon.common.walnode.ElectionFailedException;
+import dev.xenon.common.walnode.FollowRequest;
 import dev.xenon.common.walnode.WalNodeClient;
 import dev.xenon.testsupport.TestDirectories;
 import dev.xenon.testsupport.WalNodeProcess;
@@ -59,6 +62,33 @@ class ElectionIT {
         assertThat(result.votes()).hasSize(3);
         for (WalNodeClient c : CLIENTS) {
             assertThat(c.status(timeline).term()).isEqualTo(Term.of(8));
+        }
+    }
+
+    @Test
+    void aTermFollowsOneComputeOnly() {
+        TimelineId timeline = TimelineId.generate();
+        Election election = new Election(CLIENTS);
+        Election.Result first = election.elect(timeline, Term.of(1)).startingAt(Lsn.parse("0/2000000"));
+        // nobody listens on these ports: the nodes only record whom they follow and retry
+        ComputeConnection a = new ComputeConnection("127.0.0.1", 1, "xenon_replicator", "pw");
+        ComputeConnection b = new ComputeConnection("127.0.0.1", 2, "xenon_replicator", "pw");
+        election.follow(timeline, first, a);
+        // a repeated request for the same compute is fine (a control plane retrying)
+        election.follow(timeline, first, a);
+        for (WalNodeClient c : CLIENTS) {
+            assertThatThrownBy(
+                            () -> c.follow(timeline, new FollowRequest(first.term(), first.startLsn(), null, null, b)))
+                    .as("%s follows a second compute in term %s", c, first.term())
+                    .hasMessageContaining("TERM_TAKEN")
+                    .hasMessageContaining("127.0.0.1:1");
+            assertThat(c.status(timeline).term()).isEqualTo(first.term());
+        }
+        // with a term of its own, it is followed
+        Election.Result second = election.elect(timeline, Term.of(1));
+        election.follow(timeline, second, b);
+        for (WalNodeClient c : CLIENTS) {
+            assertThat(c.status(timeline).compute()).isEqualTo("127.0.0.1:2");
         }
     }
 

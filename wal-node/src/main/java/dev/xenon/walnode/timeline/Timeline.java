@@ -169,6 +169,13 @@ public final class Timeline implements WalReceiver.Sink {
         if (!request.term().equals(s.term())) {
             throw new TermConflictException(id, request.term(), s.term());
         }
+        if (request.term().equals(s.followTerm())
+                && s.compute() != null
+                && !(s.compute().host().equals(request.compute().host())
+                        && s.compute().port() == request.compute().port())) {
+            // the same term naming a second compute: a stale or forged request, never a writer of its own
+            throw new TermTakenException(id, request.term(), s.compute());
+        }
         Lsn start = request.startLsn();
         stopReceiver();
         TermHistory elected = request.termHistory() == null ? TermHistory.EMPTY : request.termHistory();
