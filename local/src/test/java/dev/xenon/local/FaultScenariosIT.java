@@ -2,6 +2,7 @@ package dev.xenon.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
 import dev.xenon.common.Term;
 import dev.xenon.common.TimelineId;
@@ -221,6 +222,20 @@ class FaultScenariosIT {
     }
 
     @Test
+    void killTheProxy() throws Exception {
+        for (int run = 1; run <= RUNS; run++) {
+            scenario("kill -9 the proxy, restart it", run, (p, ledger) -> {
+                progress(ledger, 100);
+                platform.killProxy();
+                // every client connection went through it: all fail, in doubt if a commit was under way
+                Thread.sleep(1_000);
+                platform.restartProxy();
+                progress(ledger, 200);
+            });
+        }
+    }
+
+    @Test
     void killConsoleAppDuringBranchCreation() throws Exception {
         for (int run = 1; run <= RUNS; run++) {
             int r = run;
@@ -339,6 +354,19 @@ class FaultScenariosIT {
                         assertThat(refused)
                                 .as("%s follows a compute of the old term %s", node, forged)
                                 .isNotNull();
+                        // nor in the current term, which another compute holds
+                        refused = null;
+                        try {
+                            node.follow(
+                                    timeline,
+                                    new FollowRequest(current.term(), current.flushLsn(), null, null, connection));
+                        } catch (RuntimeException e) {
+                            refused = e;
+                        }
+                        assertThat(refused)
+                                .as("%s follows a second compute in the current term %s", node, current.term())
+                                .isNotNull()
+                                .hasMessageContaining("TERM_TAKEN");
                     }
                     // its commit waits for WAL nodes that never come
                     CompletableFuture<Void> commit = CompletableFuture.runAsync(() -> {
