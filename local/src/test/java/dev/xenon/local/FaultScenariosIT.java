@@ -67,6 +67,8 @@ class FaultScenariosIT {
     final java.util.Map<String, long[]> results = new java.util.LinkedHashMap<>();
 
     final List<String> problems = new ArrayList<>();
+    /** The generated role passwords of every project made (from their connection URIs). */
+    final List<String> rolePasswords = new ArrayList<>();
 
     /** A project under test: its ids and its owner's connection URI. */
     record Project(String id, String branchId, String endpointId, String uri) {}
@@ -101,6 +103,20 @@ class FaultScenariosIT {
                 platform.close();
             }
         }
+        // the children got their secrets through the environment; none may show up in a log
+        List<String> secrets = new ArrayList<>(platform.secrets());
+        secrets.addAll(rolePasswords);
+        List<String> leaks = new ArrayList<>();
+        for (Path log : platform.logFiles()) {
+            String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+            for (String secret : secrets) {
+                if (text.contains(secret)) {
+                    leaks.add(log + " holds a secret of " + secret.length() + " characters");
+                }
+            }
+        }
+        assertThat(platform.logFiles()).as("the processes' logs").hasSizeGreaterThan(6);
+        assertThat(leaks).as("secrets in the logs").isEmpty();
     }
 
     // ---- scenarios
@@ -521,11 +537,14 @@ class FaultScenariosIT {
         JsonNode created = call("POST", "/projects", "{\"project\":{\"name\":\"" + name + "\"}}", 201);
         String project = created.path("project").path("id").asString();
         awaitOperations(project, created.path("operations"));
+        String uri =
+                created.path("connection_uris").path(0).path("connection_uri").asString();
+        rolePasswords.add(URLDecoder.decode(URI.create(uri).getRawUserInfo().split(":", 2)[1], StandardCharsets.UTF_8));
         return new Project(
                 project,
                 created.path("branch").path("id").asString(),
                 created.path("endpoints").path(0).path("id").asString(),
-                created.path("connection_uris").path(0).path("connection_uri").asString());
+                uri);
     }
 
     private void deleteProject(Project p) {

@@ -188,6 +188,25 @@ public final class ProcessPlatform implements AutoCloseable {
         return nodeToken;
     }
 
+    /** Every secret the platform was given (node token, API key, internal token, metadata password): never to be logged. */
+    public List<String> secrets() {
+        return List.of(nodeToken, apiKey, internalToken, metadata.password());
+    }
+
+    /**
+     * Every log file the platform's processes wrote under {@link #baseDir()}: the JVMs' and the
+     * computes' Postgres logs.
+     */
+    public List<Path> logFiles() {
+        try (Stream<Path> files = Files.walk(baseDir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".log"))
+                    .filter(Files::isRegularFile)
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public List<WalNodeProcess> walNodes() {
         return List.copyOf(walNodes);
     }
