@@ -112,6 +112,12 @@ class StorageNodeFuzzIT {
                         .id("timeline_id", timeline)
                         .query("timestamp", "2026-01-01T00:00:00Z")
                         .build(),
+                NodeApiFuzz.route("GET", tl + "/branch_point")
+                        .id("tenant_id", tenant)
+                        .id("timeline_id", timeline)
+                        .query("lsn", lsn)
+                        .lsn("lsn")
+                        .build(),
                 NodeApiFuzz.route("GET", tl + "/basebackup")
                         .id("tenant_id", tenant)
                         .id("timeline_id", timeline)
