@@ -39,7 +39,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>A jqwik property (jqwik 1.9 runs on the JUnit Platform 6 of Boot 4): it shrinks a failing
  * request to a small one and prints the seed. {@code -Dxenon.fuzz.cases=N} runs N requests instead
- * of 300, {@code -Dxenon.fuzz.seed=S} replays a run ({@link FuzzSettings}). jqwik does not run
+ * of 200, {@code -Dxenon.fuzz.seed=S} replays a run ({@link FuzzSettings}). jqwik does not run
  * Jupiter's extensions, so the shared Spring context (the same one as every console IT's) is
  * injected through Spring's {@link TestContextManager}.
  *
