@@ -1,6 +1,8 @@
 package dev.xenon.console;
 
 import dev.xenon.web.ApiExceptionHandler;
+import dev.xenon.web.ContentTypeFilter;
+import dev.xenon.web.JsonErrorPages;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -15,7 +17,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
-@Import(ApiExceptionHandler.class)
+@Import({ApiExceptionHandler.class, JsonErrorPages.class, ContentTypeFilter.class})
 public class ConsoleApplication {
 
     public static final String CONFIG_NAME = "console-app";

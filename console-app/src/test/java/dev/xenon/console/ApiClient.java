@@ -38,27 +38,41 @@ final class ApiClient {
     }
 
     Response call(String key, String method, String path, String body) {
+        return call(key, method, path, body, body == null ? null : "application/json");
+    }
+
+    /** A call with any {@code Content-Type} (none when null). */
+    Response call(String key, String method, String path, String body, String contentType) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Accept", "application/json")
                 .method(
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
         }
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
         }
         try {
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isBlank() ? null : JSON.readTree(response.body());
+            JsonNode json = response.body().isBlank() ? null : readTree(response.body());
             return new Response(response.statusCode(), json, response);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** The body as JSON; null when it is not JSON (a server's HTML error page, say). */
+    private static JsonNode readTree(String body) {
+        try {
+            return JSON.readTree(body);
+        } catch (tools.jackson.core.JacksonException e) {
+            return null;
         }
     }
 }

@@ -194,6 +194,26 @@ class ApiIT extends ConsoleIntegrationTest {
         assertBadRequest(
                 api().post(ALICE_KEY, "/api/v2/projects/" + id + "/branches", "{\"branch\":{\"parent_lsn\":\"FF/0\"}}"),
                 "branch.parent_lsn");
+        // before the oldest history of main (it starts at its initdb image): refused now, not a
+        // create_branch or a restore that fails later and leaves the branch broken
+        for (String before : new String[] {"0/0", "0/1000000"}) {
+            assertBadRequest(
+                    api().post(
+                                    ALICE_KEY,
+                                    "/api/v2/projects/" + id + "/branches",
+                                    "{\"branch\":{\"parent_lsn\":\"" + before + "\"}}"),
+                    "branch.parent_lsn");
+            assertBadRequest(
+                    api().post(
+                                    ALICE_KEY,
+                                    "/api/v2/projects/" + id + "/branches/" + main + "/restore",
+                                    "{\"source_branch_id\":\"" + main + "\",\"source_lsn\":\"" + before + "\"}"),
+                    "source_lsn");
+        }
+        assertThat(api().get(ALICE_KEY, "/api/v2/projects/" + id + "/branches")
+                        .body()
+                        .get("branches"))
+                .hasSize(1);
         assertBadRequest(
                 api().call(
                                 ALICE_KEY,

@@ -1,6 +1,8 @@
 package dev.xenon.storagenode;
 
 import dev.xenon.web.ApiExceptionHandler;
+import dev.xenon.web.ContentTypeFilter;
+import dev.xenon.web.JsonErrorPages;
 import dev.xenon.web.NodeTokenFilter;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -16,7 +18,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
-@Import({ApiExceptionHandler.class, NodeTokenFilter.class})
+@Import({ApiExceptionHandler.class, NodeTokenFilter.class, JsonErrorPages.class, ContentTypeFilter.class})
 public class StorageNodeApplication {
 
     public static final String CONFIG_NAME = "storage-node";

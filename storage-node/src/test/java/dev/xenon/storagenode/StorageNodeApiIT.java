@@ -170,6 +170,21 @@ class StorageNodeApiIT {
     }
 
     @Test
+    void aBranchPointIsCheckedAsBranchCreationChecksIt() throws Exception {
+        String tl = "/v1/tenant/" + cluster.tenant + "/timeline/" + main + "/branch_point";
+        assertThat(cluster.client
+                        .branchPoint(cluster.tenant, main, created.lastRecordLsn())
+                        .lsn())
+                .isEqualTo(created.lastRecordLsn());
+        // a bootstrapped timeline's history starts at its image
+        assertStatus("GET", tl + "?lsn=0/0", null, 409, "lsn");
+        assertStatus("GET", tl + "?lsn=0/1000000", null, 409, "lsn");
+        assertStatus("GET", tl + "?lsn=" + created.lastRecordLsn().plus(8), null, 400, "lsn");
+        assertStatus("GET", tl + "?lsn=G/0", null, 400, "lsn");
+        assertStatus("GET", tl, null, 400, "lsn");
+    }
+
+    @Test
     void concurrentCreationOfOneIdHasExactlyOneWinner() throws Exception {
         TimelineId id = TimelineId.generate();
         ExecutorService pool = Executors.newFixedThreadPool(4);

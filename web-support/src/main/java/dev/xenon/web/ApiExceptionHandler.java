@@ -6,8 +6,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /**
@@ -39,6 +41,28 @@ public class ApiExceptionHandler {
                         null));
     }
 
+    /** A query parameter that is required and missing: 400 naming it. */
+    @ExceptionHandler(MissingServletRequestParameterException.class)
+    ResponseEntity<ApiError> missing(MissingServletRequestParameterException e) {
+        return ResponseEntity.badRequest()
+                .body(new ApiError(
+                        "BAD_REQUEST",
+                        "query parameter '" + e.getParameterName() + "' is required",
+                        e.getParameterName(),
+                        null));
+    }
+
+    /** A path or query parameter that does not convert (a boolean that is not, a number too big): 400 naming it. */
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ApiError> mismatch(MethodArgumentTypeMismatchException e) {
+        return ResponseEntity.badRequest()
+                .body(new ApiError(
+                        "BAD_REQUEST",
+                        "'" + e.getName() + "' has an invalid value: " + e.getValue(),
+                        e.getName(),
+                        null));
+    }
+
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<ApiError> noRoute(NoResourceFoundException e) {
         return ResponseEntity.status(HttpStatus.NOT_FOUND).body(ApiError.of("NOT_FOUND", e.getMessage()));
@@ -61,7 +85,8 @@ public class ApiExceptionHandler {
 
     private static String fieldOf(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof tools.jackson.databind.DatabindException d
+            // any Jackson failure (a mapping error, or a read constraint such as a 10 kB number) knows where it was
+            if (t instanceof tools.jackson.core.JacksonException d
                     && !d.getPath().isEmpty()) {
                 return d.getPath().stream()
                         .map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")

@@ -78,6 +78,18 @@ public final class StorageNodeClient {
         return send("POST", "/v1/tenant/" + tenant + "/timeline", body, TimelineInfo.class);
     }
 
+    /**
+     * Checks that a branch of {@code timeline} can start at {@code lsn}; throws a {@link
+     * StorageNodeException} (400 or 409 naming {@code lsn}) when it can't.
+     */
+    public BranchPoint branchPoint(TenantId tenant, TimelineId timeline, Lsn lsn) {
+        return send(
+                "GET",
+                "/v1/tenant/" + tenant + "/timeline/" + timeline + "/branch_point?lsn=" + lsn,
+                null,
+                BranchPoint.class);
+    }
+
     public TimelineInfo timeline(TenantId tenant, TimelineId timeline) {
         return send("GET", "/v1/tenant/" + tenant + "/timeline/" + timeline, null, TimelineInfo.class);
     }

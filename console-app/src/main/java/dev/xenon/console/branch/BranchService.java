@@ -5,6 +5,7 @@ import dev.xenon.common.TenantId;
 import dev.xenon.common.TimelineId;
 import dev.xenon.common.storagenode.LsnByTimestamp;
 import dev.xenon.common.storagenode.StorageNodeClient;
+import dev.xenon.common.storagenode.StorageNodeException;
 import dev.xenon.common.storagenode.TimelineInfo;
 import dev.xenon.console.account.AuthenticatedUser;
 import dev.xenon.console.account.OwnedProjects;
@@ -358,6 +359,21 @@ public class BranchService {
                 throw new BadRequestException(
                         lsnField,
                         lsnField + " " + lsn + " is older than the history kept (" + info.gcCutoffLsn() + ")");
+            }
+            if (!lsn.isAfter(info.lastRecordLsn())) {
+                // before the oldest image, inside a record: the storage node would refuse the
+                // create_branch operation later; refuse the request now instead
+                try {
+                    storage.branchPoint(tenant, timeline, lsn);
+                } catch (StorageNodeException e) {
+                    if (e.status() != 400 && e.status() != 409) {
+                        throw e;
+                    }
+                    throw new BadRequestException(
+                            lsnField,
+                            lsnField + " " + lsn + " is not a point branch " + branch.getId() + " can start from: "
+                                    + e.error().message());
+                }
             }
             return new PointInTime(lsn, null);
         }

@@ -1,5 +1,6 @@
 package dev.xenon.console.web;
 
+import dev.xenon.common.walnode.ApiError;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -11,6 +12,7 @@ import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -18,8 +20,10 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.UsernamePasswordAuthenticationFilter;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.util.HtmlUtils;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Two filter chains. The machine one ({@code /api/**}, {@code /internal/**}, actuator, OpenAPI):
@@ -96,6 +100,25 @@ class WebSecurity {
                 .addFilterBefore(new ThrottleFilter(throttle), UsernamePasswordAuthenticationFilter.class);
         return http.build();
     }
+
+    /**
+     * A request Spring Security's firewall refuses (an encoded {@code /}, {@code %}, {@code ;},
+     * {@code \\} or NUL in the path, a dot segment, non-printable characters) gets a 400 in the API's
+     * error shape, not the servlet container's default error page: a client of the API sees one
+     * shape for every refusal.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return (request, response, rejected) -> {
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+            response.getOutputStream()
+                    .write(JSON.writeValueAsBytes(
+                            ApiError.of("BAD_REQUEST", "the request was rejected: " + rejected.getMessage())));
+        };
+    }
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     /** Serves Spring Security's filters ahead of the API key and internal token filters. */
     @Bean

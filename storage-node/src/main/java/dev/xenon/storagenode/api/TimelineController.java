@@ -3,6 +3,7 @@ package dev.xenon.storagenode.api;
 import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
 import dev.xenon.common.TimelineId;
+import dev.xenon.common.storagenode.BranchPoint;
 import dev.xenon.common.storagenode.LayerInfo;
 import dev.xenon.common.storagenode.LsnByTimestamp;
 import dev.xenon.common.storagenode.TimelineInfo;
@@ -163,6 +164,22 @@ class TimelineController {
     @ResponseStatus(HttpStatus.ACCEPTED)
     void delete(@PathVariable String tenantId, @PathVariable String timelineId) throws IOException {
         tenants.delete(timeline(tenantId, timelineId), cache);
+    }
+
+    /**
+     * Whether a branch of the timeline can start at {@code lsn}, checked as its creation checks it:
+     * the control plane asks before it accepts a branch or a restore at an LSN, so a point with no
+     * history is a 400 to the user, not an operation that fails later.
+     */
+    @GetMapping("/v1/tenant/{tenantId}/timeline/{timelineId}/branch_point")
+    BranchPoint branchPoint(
+            @PathVariable String tenantId, @PathVariable String timelineId, @RequestParam(required = false) String lsn)
+            throws IOException {
+        if (lsn == null) {
+            throw new BadRequestException("lsn", "lsn is required, e.g. lsn=0/16B3748");
+        }
+        Lsn at = Ids.lsn("lsn", lsn);
+        return new BranchPoint(creation.checkBranchPoint(timeline(tenantId, timelineId), at, "lsn"));
     }
 
     @GetMapping("/v1/tenant/{tenantId}/timeline/{timelineId}/get_lsn_by_timestamp")

@@ -70,7 +70,7 @@ class TimelineCreation {
         try {
             // GC of the tenant holds the same lock: the history checked here stays until the branch exists.
             synchronized (t) {
-                Lsn x = checkBranchPoint(ancestor, at);
+                Lsn x = checkBranchPoint(ancestor, at, "ancestor_start_lsn");
                 TimelineMetadata metadata = new TimelineMetadata(
                         tenant, id, ancestorId, x, ancestor.metadata().pgVersion(), x, Instant.now());
                 TimelineIndex index = new TimelineIndex(TimelineIndex.FORMAT_VERSION, metadata, x, List.of(), null);
@@ -90,42 +90,45 @@ class TimelineCreation {
         }
     }
 
-    private Lsn checkBranchPoint(Timeline ancestor, Lsn at) throws IOException {
+    /**
+     * The LSN a branch of {@code ancestor} at {@code at} (null: its last record) starts at, or the
+     * 400/409 its creation would get, naming {@code field}: beyond the last record, before the
+     * ancestor's own branch point, GC cutoff or oldest image, WAL no longer kept, not a record end.
+     */
+    Lsn checkBranchPoint(Timeline ancestor, Lsn at, String field) throws IOException {
         Timeline.State s = ancestor.state();
         Lsn last = s.lastRecordLsn();
         Lsn x = at == null ? last : at;
         if (x.isAfter(last)) {
-            throw new BadRequestException(
-                    "ancestor_start_lsn", "ancestor_start_lsn " + x + " is beyond the ancestor's last record " + last);
+            throw new BadRequestException(field, field + " " + x + " is beyond the ancestor's last record " + last);
         }
         if (ancestor.metadata().hasAncestor() && x.isBefore(ancestor.metadata().ancestorLsn())) {
             throw new BadRequestException(
-                    "ancestor_start_lsn",
-                    "ancestor_start_lsn " + x + " is before the ancestor's own branch point "
+                    field,
+                    field + " " + x + " is before the ancestor's own branch point "
                             + ancestor.metadata().ancestorLsn());
         }
         if (x.isBefore(s.gcCutoffLsn())) {
             throw new ConflictException(
                     "LSN_GARBAGE_COLLECTED",
-                    "ancestor_start_lsn",
-                    "ancestor_start_lsn " + x + " is before the ancestor's GC cutoff " + s.gcCutoffLsn()
+                    field,
+                    field + " " + x + " is before the ancestor's GC cutoff " + s.gcCutoffLsn()
                             + ": that history is no longer kept");
         }
         Timeline.ImageChoice image = ancestor.imageFor(x)
                 .orElseThrow(() -> new ConflictException(
                         "LSN_GARBAGE_COLLECTED",
-                        "ancestor_start_lsn",
-                        "ancestor_start_lsn " + x + " is before the oldest image of the ancestor"));
+                        field,
+                        field + " " + x + " is before the oldest image of the ancestor"));
         WalView wal = WalView.of(ancestor, cache);
         if (!wal.covers(image.name().start().segmentStart(segmentSize), x)) {
             throw new ConflictException(
                     "LSN_GARBAGE_COLLECTED",
-                    "ancestor_start_lsn",
+                    field,
                     "the ancestor's WAL before " + x + " is no longer all kept (" + wal.describe() + ")");
         }
         if (!x.equals(last) && !RecordBoundaries.isRecordEnd(wal, x, segmentSize)) {
-            throw new BadRequestException(
-                    "ancestor_start_lsn", "ancestor_start_lsn " + x + " is not a WAL record boundary of the ancestor");
+            throw new BadRequestException(field, field + " " + x + " is not a WAL record boundary of the ancestor");
         }
         return x;
     }
