@@ -88,6 +88,9 @@ class FaultScenariosIT {
 
     @AfterAll
     void stopThePlatform() throws Exception {
+        if (platform == null) {
+            return; // it never started; the failure says why
+        }
         try {
             Path out = Path.of("target", "reliability", "results.md");
             Files.createDirectories(out.getParent());
@@ -99,9 +102,7 @@ class FaultScenariosIT {
             Files.write(out, table, StandardCharsets.UTF_8);
             System.out.println("[faults] results (" + out.toAbsolutePath() + "):\n" + String.join("\n", table));
         } finally {
-            if (platform != null) {
-                platform.close();
-            }
+            platform.close();
         }
         // the children got their secrets through the environment; none may show up in a log
         List<String> secrets = new ArrayList<>(platform.secrets());
@@ -187,6 +188,9 @@ class FaultScenariosIT {
                 platform.killStorageNode();
                 // the write path does not go through the storage node
                 hold(ledger, FAULT_WINDOW, 150);
+                assertThat(platform.s3Objects())
+                        .as("what the storage node uploaded to S3")
+                        .anyMatch(k -> k.endsWith("index.json"));
                 platform.wipeStorageNodeDisk();
                 platform.restartStorageNode();
                 progress(ledger, 100);

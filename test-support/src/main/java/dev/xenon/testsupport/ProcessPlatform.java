@@ -21,8 +21,9 @@ import java.util.stream.Stream;
 
 /**
  * The fault-injection harness: the whole local platform as real processes — a metadata Postgres,
- * three WAL nodes, the storage node, console-app and the proxy, each a child JVM of its own (every
- * Xenon class must be on the caller's classpath; the {@code local} module's tests have them all),
+ * three WAL nodes, the storage node with S3 (S3Proxy) as its remote storage, console-app and the
+ * proxy, each a child JVM of its own (every Xenon class and S3Proxy must be on the caller's
+ * classpath; the {@code local} module's tests have them all),
  * and the computes console-app starts as Postgres processes — so that a test can {@code kill -9},
  * {@code kill -STOP}/{@code -CONT} and restart any of them, wipe the storage node's disk, and cut
  * or slow the storage node's links to the WAL nodes ({@link FaultyLink}).
@@ -36,6 +37,10 @@ public final class ProcessPlatform implements AutoCloseable {
     public static final String CONSOLE_MAIN = "dev.xenon.console.ConsoleApplication";
     public static final String PROXY_MAIN = "dev.xenon.proxy.ProxyApplication";
     public static final String BOOTSTRAP_USER = "faults@localhost";
+    /** S3Proxy's command line entry: the remote storage is an S3 endpoint in a process of its own. */
+    public static final String S3PROXY_MAIN = "org.gaul.s3proxy.Main";
+
+    public static final String BUCKET = "xenon-layers";
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     /** console-app holds Hibernate and the web console: more heap than a node. */
@@ -66,6 +71,10 @@ public final class ProcessPlatform implements AutoCloseable {
     private final int consolePort = FreePorts.next();
     private final JvmProcess proxy;
     private final int proxyPort = FreePorts.next();
+    private final JvmProcess s3;
+    private final int s3Port = FreePorts.next();
+    private final String s3AccessKey = "xenon-faults";
+    private final String s3SecretKey = secret();
 
     private ProcessPlatform(Path baseDir, PostgresServer metadata) {
         this.baseDir = baseDir;
@@ -81,12 +90,22 @@ public final class ProcessPlatform implements AutoCloseable {
             URI url = URI.create(node.url());
             storageLinks.add(new FaultyLink("storage-node→" + node.name(), url.getHost(), url.getPort()));
         }
+        s3 = s3Process(baseDir);
+        List<String> storageArgs = new ArrayList<>(XenonNodes.NODE_ARGS);
+        storageArgs.addAll(List.of(
+                "--xenon.storage-node.remote.kind=s3",
+                "--xenon.storage-node.remote.s3.bucket=" + BUCKET,
+                "--xenon.storage-node.remote.s3.prefix=faults",
+                "--xenon.storage-node.remote.s3.endpoint=http://127.0.0.1:" + s3Port,
+                "--xenon.storage-node.remote.s3.path-style=true",
+                "--xenon.storage-node.remote.s3.access-key=" + s3AccessKey));
         storageNode = new StorageNodeProcess(
                 "storage-node",
                 baseDir,
                 storageLinks.stream().map(l -> "http://127.0.0.1:" + l.port()).toList(),
                 JvmProcess.FAST_START,
-                XenonNodes.NODE_ARGS);
+                storageArgs);
+        storageNode.jvm().environment("XENON_STORAGENODE_REMOTE_S3_SECRETKEY", s3SecretKey);
         storageNode.jvm().environment("XENON_NODE_TOKEN", nodeToken);
         console = new JvmProcess(
                 "console-app",
@@ -148,6 +167,7 @@ public final class ProcessPlatform implements AutoCloseable {
         try {
             // all at once: none needs another to start (console-app calls the nodes per operation,
             // the proxy calls console-app per connection)
+            platform.s3.start(START_TIMEOUT);
             List<CompletableFuture<?>> starts = new ArrayList<>();
             platform.walNodes.forEach(n -> starts.add(CompletableFuture.runAsync(n::start)));
             starts.add(CompletableFuture.runAsync(platform.storageNode::start));
@@ -190,7 +210,7 @@ public final class ProcessPlatform implements AutoCloseable {
 
     /** Every secret the platform was given (node token, API key, internal token, metadata password): never to be logged. */
     public List<String> secrets() {
-        return List.of(nodeToken, apiKey, internalToken, metadata.password());
+        return List.of(nodeToken, apiKey, internalToken, metadata.password(), s3SecretKey);
     }
 
     /**
@@ -354,6 +374,57 @@ public final class ProcessPlatform implements AutoCloseable {
         }
     }
 
+    /**
+     * S3Proxy over a directory ({@code <base>/s3}, bucket {@link #BUCKET}), checking AWS V2/V4
+     * signatures made with this platform's key — the storage node's remote storage, as S3 is in
+     * production. Its properties file (0600) holds the secret.
+     */
+    private JvmProcess s3Process(Path baseDir) {
+        Path dir = baseDir.resolve("s3");
+        Path properties = baseDir.resolve("s3proxy.properties");
+        try {
+            Files.createDirectories(dir.resolve(BUCKET));
+            Files.writeString(
+                    properties,
+                    String.join(
+                            "\n",
+                            "s3proxy.endpoint=http://127.0.0.1:" + s3Port,
+                            "s3proxy.authorization=aws-v2-or-v4",
+                            "s3proxy.identity=" + s3AccessKey,
+                            "s3proxy.credential=" + s3SecretKey,
+                            "jclouds.provider=filesystem-nio2",
+                            "jclouds.identity=" + s3AccessKey,
+                            "jclouds.credential=" + s3SecretKey,
+                            "jclouds.filesystem.basedir=" + dir,
+                            ""),
+                    StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(
+                    properties, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare S3Proxy under " + dir, e);
+        }
+        return new JvmProcess(
+                        "s3",
+                        S3PROXY_MAIN,
+                        JvmProcess.FAST_START,
+                        List.of("--properties", properties.toString()),
+                        baseDir.resolve("s3.log"),
+                        URI.create("http://127.0.0.1:" + s3Port + "/"))
+                .readyOnAnyAnswer();
+    }
+
+    /** The objects S3 holds for the storage node (their keys under the bucket), e.g. to show a rebuild read them. */
+    public List<String> s3Objects() {
+        Path bucket = baseDir.resolve("s3").resolve(BUCKET);
+        try (Stream<Path> files = Files.walk(bucket)) {
+            return files.filter(Files::isRegularFile)
+                    .map(f -> bucket.relativize(f).toString())
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Where console-app's local driver keeps an endpoint's compute. */
     public Path computeDir(String endpointId) {
         return baseDir.resolve("console").resolve("computes").resolve(endpointId);
@@ -397,6 +468,7 @@ public final class ProcessPlatform implements AutoCloseable {
         stopOrphanComputes();
         storageNode.kill();
         walNodes.forEach(WalNodeProcess::kill);
+        s3.kill();
         storageLinks.forEach(FaultyLink::close);
         metadata.close();
     }

@@ -33,7 +33,8 @@ public final class StorageNodeProcess implements AutoCloseable {
     /**
      * @param walNodeUrls base URLs of the WAL nodes it reads committed WAL from
      * @param jvmOptions e.g. {@link JvmProcess#STEADY_STATE} for benchmarks
-     * @param extraArgs more application arguments ({@code --xenon.storage-node.…=…}); later ones win
+     * @param extraArgs more application arguments ({@code --xenon.storage-node.…=…}); one with the key
+     *     of a default argument replaces it (e.g. {@code --xenon.storage-node.remote.kind=s3})
      */
     public StorageNodeProcess(
             String name, Path baseDir, List<String> walNodeUrls, List<String> jvmOptions, List<String> extraArgs) {
@@ -47,17 +48,24 @@ public final class StorageNodeProcess implements AutoCloseable {
                 jvmOptions,
                 Stream.concat(
                                 Stream.of(
-                                        "--server.port=" + port,
-                                        "--server.address=127.0.0.1",
-                                        "--spring.main.banner-mode=off",
-                                        "--xenon.storage-node.data-dir=" + dataDir,
-                                        "--xenon.storage-node.wal-nodes=" + String.join(",", walNodeUrls),
-                                        "--xenon.storage-node.remote.kind=local",
-                                        "--xenon.storage-node.remote.local-path=" + remoteDir),
+                                                "--server.port=" + port,
+                                                "--server.address=127.0.0.1",
+                                                "--spring.main.banner-mode=off",
+                                                "--xenon.storage-node.data-dir=" + dataDir,
+                                                "--xenon.storage-node.wal-nodes=" + String.join(",", walNodeUrls),
+                                                "--xenon.storage-node.remote.kind=local",
+                                                "--xenon.storage-node.remote.local-path=" + remoteDir)
+                                        // Spring joins a key given twice ("local,s3"): an extra argument replaces ours
+                                        .filter(arg -> extraArgs.stream().noneMatch(extra -> sameKey(arg, extra))),
                                 extraArgs.stream())
                         .toList(),
                 baseDir.resolve(name + ".log"),
                 URI.create("http://127.0.0.1:" + port + "/actuator/health"));
+    }
+
+    private static boolean sameKey(String arg, String other) {
+        int eq = arg.indexOf('=');
+        return eq > 0 && other.startsWith(arg.substring(0, eq + 1));
     }
 
     public StorageNodeProcess start() {
