@@ -59,6 +59,11 @@ class FaultScenariosIT {
     static final int INSERTERS = 4;
     static final int TRANSFERRERS = 2;
     static final Duration PROGRESS = Duration.ofSeconds(90);
+    /**
+     * Each client's pause between commits: a steady load (a few hundred commits a second here) that
+     * leaves the machine room to restart what a scenario kills.
+     */
+    static final Duration CLIENT_PAUSE = Duration.ofMillis(10);
     /** How long a fault lasts at least while the workload runs. */
     static final Duration FAULT_WINDOW = Duration.ofSeconds(3);
 
@@ -157,9 +162,10 @@ class FaultScenariosIT {
                         .as("no commit is acknowledged with one WAL node of three")
                         .isEqualTo(blockedAt);
                 platform.restartWalNode(first);
-                // the commits that waited complete, new ones follow
+                // the commits that waited complete, new ones follow while the other comes back
+                CompletableFuture<Void> other = CompletableFuture.runAsync(() -> platform.restartWalNode(second));
                 progress(ledger, 150);
-                platform.restartWalNode(second);
+                other.join();
                 progress(ledger, 50);
             });
         }
@@ -440,7 +446,8 @@ class FaultScenariosIT {
     private void scenario(String name, int run, Body body) throws Exception {
         platform.fault("== %s, run %d/%d", name, run, RUNS);
         Project p = newProject(name.replaceAll("[^a-z0-9]+", "-") + "-" + run);
-        Ledger ledger = new Ledger(() -> connect(p.uri()), INSERTERS, TRANSFERRERS, m -> platform.fault("%s", m));
+        Ledger ledger = new Ledger(() -> connect(p.uri()), INSERTERS, TRANSFERRERS, m -> platform.fault("%s", m))
+                .pause(CLIENT_PAUSE);
         ledger.createTables();
         ledger.start();
         Ledger.Report report = null;

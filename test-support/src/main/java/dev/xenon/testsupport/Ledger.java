@@ -94,6 +94,7 @@ public final class Ledger {
     private final Queue<Ack> transfersAcked = new ConcurrentLinkedQueue<>();
     private final Queue<Long> transfersInDoubt = new ConcurrentLinkedQueue<>();
     private final AtomicLong errors = new AtomicLong();
+    private volatile long pauseNanos;
     /** Each client's attempt under way (client → number), so a copy may hold it before it ends. */
     private final Map<Integer, Long> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -102,6 +103,15 @@ public final class Ledger {
         this.inserters = inserters;
         this.transferrers = transferrers;
         this.log = log;
+    }
+
+    /**
+     * A pause of each client between its attempts: a gentler load, so that the processes a
+     * scenario restarts do not start on a machine saturated by the workload. Zero by default.
+     */
+    public Ledger pause(java.time.Duration pause) {
+        this.pauseNanos = pause.toNanos();
+        return this;
     }
 
     /** Creates the tables and opens the accounts (once per database). */
@@ -351,6 +361,9 @@ public final class Ledger {
                     }
                 } finally {
                     inFlight.remove(client);
+                }
+                if (pauseNanos > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(pauseNanos);
                 }
             } catch (SQLException e) {
                 if (errors.incrementAndGet() <= 50 || errors.get() % 100 == 0) {
