@@ -7,20 +7,15 @@ import dev.xenon.testsupport.TestDirectories;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
-import java.util.Properties;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -276,15 +271,7 @@ class ConsoleBrowserIT {
     }
 
     private Connection connect(String uri) throws SQLException {
-        URI u = URI.create(uri);
-        String[] userInfo = u.getRawUserInfo().split(":", 2);
-        Properties props = new Properties();
-        props.setProperty("user", URLDecoder.decode(userInfo[0], StandardCharsets.UTF_8));
-        props.setProperty("password", URLDecoder.decode(userInfo[1], StandardCharsets.UTF_8));
-        props.setProperty("connectTimeout", "180");
-        props.setProperty("socketTimeout", "180");
-        return DriverManager.getConnection(
-                "jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getRawPath() + "?" + u.getRawQuery(), props);
+        return PlatformApi.connect(uri, 180, 180);
     }
 
     private static void exec(Connection c, String sql) throws SQLException {

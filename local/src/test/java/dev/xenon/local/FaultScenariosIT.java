@@ -22,7 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,7 +29,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -614,17 +612,8 @@ class FaultScenariosIT {
      * pgjdbc to a {@code postgresql://role:password@host:port/db?options=…} URI, with timeouts: a
      * commit blocked longer than the socket timeout counts as in doubt, never as acknowledged.
      */
+    /** A commit blocked longer than the socket timeout counts as in doubt, never as acknowledged. */
     static Connection connect(String uri) throws SQLException {
-        URI u = URI.create(uri);
-        String[] userInfo = u.getRawUserInfo().split(":", 2);
-        Properties props = new Properties();
-        props.setProperty("user", URLDecoder.decode(userInfo[0], StandardCharsets.UTF_8));
-        props.setProperty("password", URLDecoder.decode(userInfo[1], StandardCharsets.UTF_8));
-        props.setProperty("connectTimeout", "30");
-        props.setProperty("socketTimeout", "120");
-        return DriverManager.getConnection(
-                "jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath()
-                        + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()),
-                props);
+        return PlatformApi.connect(uri, 30, 120);
     }
 }

@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.xenon.common.net.LoopbackPorts;
 import dev.xenon.testsupport.TestDirectories;
-import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -249,17 +246,9 @@ class LocalPlatformIT {
     }
 
     /** pgjdbc to a {@code postgresql://role:password@host:port/db} URI. */
+    /** pgjdbc to a {@code postgresql://role:password@host:port/db} URI with pgjdbc's default timeouts. */
     static Connection connect(String uri) throws SQLException {
-        URI u = URI.create(uri);
-        String[] userInfo = u.getRawUserInfo().split(":", 2);
-        Properties props = new Properties();
-        props.setProperty("user", java.net.URLDecoder.decode(userInfo[0], java.nio.charset.StandardCharsets.UTF_8));
-        props.setProperty("password", java.net.URLDecoder.decode(userInfo[1], java.nio.charset.StandardCharsets.UTF_8));
-        // the query too: through the proxy it names the endpoint (options=endpoint%3D...)
-        return DriverManager.getConnection(
-                "jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getPath()
-                        + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()),
-                props);
+        return PlatformApi.connect(uri, 10, 0);
     }
 
     static long count(String uri, String table) throws SQLException {

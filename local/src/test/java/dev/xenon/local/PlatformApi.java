@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.net.URLDecoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Properties;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,6 +52,25 @@ final class PlatformApi {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * pgjdbc to a {@code postgresql://role:password@host:port/db?options=…} URI as the API hands it
+     * out (the query too: through the proxy it names the endpoint), with pgjdbc's connect and socket
+     * timeouts in seconds (0: none).
+     */
+    static Connection connect(String uri, int connectTimeoutSeconds, int socketTimeoutSeconds) throws SQLException {
+        URI u = URI.create(uri);
+        String[] userInfo = u.getRawUserInfo().split(":", 2);
+        Properties props = new Properties();
+        props.setProperty("user", URLDecoder.decode(userInfo[0], StandardCharsets.UTF_8));
+        props.setProperty("password", URLDecoder.decode(userInfo[1], StandardCharsets.UTF_8));
+        props.setProperty("connectTimeout", Integer.toString(connectTimeoutSeconds));
+        props.setProperty("socketTimeout", Integer.toString(socketTimeoutSeconds));
+        return DriverManager.getConnection(
+                "jdbc:postgresql://" + u.getHost() + ":" + u.getPort() + u.getRawPath()
+                        + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery()),
+                props);
     }
 
     /** Waits until every operation of the project has finished; fails on one that failed, or after 3 minutes. */
