@@ -1,6 +1,7 @@
 package dev.xenon.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.xenon.common.Lsn;
 import dev.xenon.common.TenantId;
@@ -11,6 +12,7 @@ import dev.xenon.common.walnode.ComputeConnection;
 import dev.xenon.common.walnode.FollowRequest;
 import dev.xenon.common.walnode.TimelineStatus;
 import dev.xenon.common.walnode.WalNodeClient;
+import dev.xenon.testsupport.ComputeStarter;
 import dev.xenon.testsupport.Ledger;
 import dev.xenon.testsupport.PostgresServer;
 import dev.xenon.testsupport.ProcessPlatform;
@@ -82,7 +84,7 @@ class FaultScenariosIT {
     }
 
     @AfterEach
-    void reportOnFailure(org.junit.jupiter.api.TestInfo info) {
+    void reportOnFailure() {
         if (!problems.isEmpty()) {
             System.out.println(platform.report());
             problems.clear();
@@ -351,7 +353,7 @@ class FaultScenariosIT {
                         .name("impostor-" + r)
                         .restoreFrom(tar)
                         .setting("synchronous_commit", "on")
-                        .setting("synchronous_standby_names", "ANY 2 (\"wal-0\", \"wal-1\", \"wal-2\")")
+                        .setting("synchronous_standby_names", ComputeStarter.SYNC_NAMES)
                         .setting("max_wal_senders", "10")
                         .setting("max_replication_slots", "10")
                         .start()) {
@@ -359,37 +361,20 @@ class FaultScenariosIT {
                     ComputeConnection connection = new ComputeConnection(
                             "127.0.0.1", impostor.port(), impostor.superuser(), impostor.password());
                     for (WalNodeClient node : walNodes) {
-                        RuntimeException refused = null;
-                        try {
-                            node.putTerm(timeline, forged);
-                        } catch (RuntimeException e) {
-                            refused = e;
-                        }
-                        assertThat(refused)
+                        assertThatThrownBy(() -> node.putTerm(timeline, forged))
                                 .as("%s takes the old term %s", node, forged)
-                                .isNotNull();
-                        refused = null;
-                        try {
-                            node.follow(
-                                    timeline, new FollowRequest(forged, current.flushLsn(), null, null, connection));
-                        } catch (RuntimeException e) {
-                            refused = e;
-                        }
-                        assertThat(refused)
+                                .isInstanceOf(RuntimeException.class);
+                        assertThatThrownBy(() -> node.follow(
+                                        timeline,
+                                        new FollowRequest(forged, current.flushLsn(), null, null, connection)))
                                 .as("%s follows a compute of the old term %s", node, forged)
-                                .isNotNull();
+                                .isInstanceOf(RuntimeException.class);
                         // nor in the current term, which another compute holds
-                        refused = null;
-                        try {
-                            node.follow(
-                                    timeline,
-                                    new FollowRequest(current.term(), current.flushLsn(), null, null, connection));
-                        } catch (RuntimeException e) {
-                            refused = e;
-                        }
-                        assertThat(refused)
+                        assertThatThrownBy(() -> node.follow(
+                                        timeline,
+                                        new FollowRequest(current.term(), current.flushLsn(), null, null, connection)))
                                 .as("%s follows a second compute in the current term %s", node, current.term())
-                                .isNotNull()
+                                .isInstanceOf(RuntimeException.class)
                                 .hasMessageContaining("TERM_TAKEN");
                     }
                     // its commit waits for WAL nodes that never come
