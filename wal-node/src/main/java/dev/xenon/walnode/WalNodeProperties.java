@@ -17,6 +17,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param reconnectMin first back-off after a lost compute connection; doubles up to
  *     {@code reconnectMax}
  * @param flushMode who fsyncs and acknowledges received WAL, see {@link WalReceiver.FlushMode}
+ * @param streamTimeout how long a replication stream may bring nothing before the node drops the
+ *     connection and reconnects; longer than half the computes' {@code wal_sender_timeout} (an idle
+ *     walsender sends a keepalive that often)
  */
 @ConfigurationProperties("xenon.wal-node")
 public record WalNodeProperties(
@@ -25,7 +28,8 @@ public record WalNodeProperties(
         @DefaultValue("16777216") int segmentSize,
         @DefaultValue("100ms") Duration reconnectMin,
         @DefaultValue("5s") Duration reconnectMax,
-        @DefaultValue("inline") WalReceiver.FlushMode flushMode) {
+        @DefaultValue("inline") WalReceiver.FlushMode flushMode,
+        @DefaultValue("90s") Duration streamTimeout) {
 
     public String slotName() {
         return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");

@@ -16,8 +16,9 @@ import java.util.Objects;
  * @param connectTimeout how long to wait for the TCP connection
  * @param readTimeout how long to wait for each answer during startup, authentication and commands
  * @param streamReadTimeout how long {@link ReplicationStream#read()} waits for a message, or {@link
- *     Duration#ZERO} to wait forever; when it passes, read() throws a {@link
- *     java.net.SocketTimeoutException} and may be called again
+ *     Duration#ZERO} to wait forever; when it passes, the connection is closed and read() throws a
+ *     {@link java.net.SocketTimeoutException}. Also the read timeout of {@link
+ *     PgReplicationConnection#baseBackup}
  */
 public record ConnectOptions(
         String host,

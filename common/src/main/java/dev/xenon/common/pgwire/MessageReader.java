@@ -45,6 +45,11 @@ final class MessageReader {
     private int cursor;
     private int end;
 
+    /** {@link System#nanoTime()} (made odd, so never 0) when a socket read began; 0 when none runs. */
+    private volatile long readingSince;
+    /** Whether the last socket read filled all the space it was given: the socket may hold more. */
+    private boolean lastReadFilled;
+
     MessageReader(InputStream in, String server, int bufferSize) {
         this.in = in;
         this.server = server;
@@ -75,9 +80,21 @@ final class MessageReader {
         return buffered >= 5 && buffered - 1 >= (int) INT32.get(buf, pos + 1);
     }
 
-    /** Bytes the socket holds that have not been read into the buffer yet. */
-    int socketAvailable() throws IOException {
-        return in.available();
+    /**
+     * Whether the socket may hold bytes not read into the buffer yet, asking the kernel only when
+     * the last read filled the buffer's free space: a read that returned less took everything the
+     * socket had at that moment (bytes arriving since then are not counted, as with any check).
+     */
+    boolean socketMayHaveMore() throws IOException {
+        return lastReadFilled && in.available() > 0;
+    }
+
+    /**
+     * When the socket read in progress began ({@link System#nanoTime()}), or 0 when the reader is
+     * not waiting for the socket. Any thread; a watchdog uses it to cut reads that wait too long.
+     */
+    long readingSince() {
+        return readingSince;
     }
 
     byte type() {
@@ -180,7 +197,15 @@ final class MessageReader {
             compact();
         }
         while (limit - pos < n) {
-            int read = in.read(buf, limit, buf.length - limit);
+            int space = buf.length - limit;
+            readingSince = System.nanoTime() | 1;
+            int read;
+            try {
+                read = in.read(buf, limit, space);
+            } finally {
+                readingSince = 0;
+            }
+            lastReadFilled = read == space;
             if (read < 0) {
                 throw new EOFException("Postgres at " + server + " closed the connection");
             }

@@ -8,6 +8,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
+import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +54,10 @@ public final class PgReplicationConnection implements AutoCloseable {
     private final Map<String, String> parameters;
     private final int backendPid;
     private volatile State state = State.READY;
+    /** Keeps {@link ConnectOptions#streamReadTimeout()} while streaming; null otherwise. */
+    private volatile ScheduledFuture<?> streamWatch;
+    /** Set when the watchdog closed the connection because a stream read waited too long. */
+    private volatile boolean streamTimedOut;
 
     private PgReplicationConnection(
             ConnectOptions options,
@@ -78,7 +84,10 @@ public final class PgReplicationConnection implements AutoCloseable {
      * @throws SocketTimeoutException when the connection or an answer takes too long
      */
     public static PgReplicationConnection connect(ConnectOptions options) throws IOException {
-        Socket socket = new Socket();
+        // A channel's socket: with SO_TIMEOUT 0 its reads are single blocking read(2) calls, which
+        // is what a stream wants (see StreamWatchdog); a plain Socket stays non-blocking for good
+        // once it has connected with a timeout.
+        Socket socket = SocketChannel.open().socket();
         try {
             socket.setTcpNoDelay(true);
             socket.setKeepAlive(true);
@@ -198,7 +207,7 @@ public final class PgReplicationConnection implements AutoCloseable {
                         }
                         out.openCopy();
                         state = State.STREAMING;
-                        socket.setSoTimeout((int) options.streamReadTimeout().toMillis());
+                        watchStream();
                         log.debug("streaming from {} ({})", options.address(), command);
                         return new ReplicationStream(this, in, out, null);
                     }
@@ -318,6 +327,7 @@ public final class PgReplicationConnection implements AutoCloseable {
     public void close() {
         State was = state;
         state = State.CLOSED;
+        unwatchStream();
         if (was == State.READY) {
             try {
                 out.sendTerminate();
@@ -339,6 +349,7 @@ public final class PgReplicationConnection implements AutoCloseable {
     void streamEnded() throws SocketException {
         if (state == State.STREAMING) {
             state = State.READY;
+            unwatchStream();
             socket.setSoTimeout((int) options.readTimeout().toMillis());
         }
     }
@@ -346,7 +357,45 @@ public final class PgReplicationConnection implements AutoCloseable {
     /** Closes the connection after a failure that leaves the protocol state unknown. */
     void fail() {
         state = State.CLOSED;
+        unwatchStream();
         closeQuietly(socket);
+    }
+
+    /** True when the connection was closed because a stream read waited the whole stream timeout. */
+    boolean streamTimedOut() {
+        return streamTimedOut;
+    }
+
+    SocketTimeoutException streamTimeout() {
+        return new SocketTimeoutException("no message from Postgres at " + options.address() + " in "
+                + options.streamReadTimeout().toMillis() + " ms while streaming; the connection is closed");
+    }
+
+    /**
+     * Streams read blocking (SO_TIMEOUT 0) and a watchdog closes the connection when a read waits
+     * longer than the stream timeout.
+     */
+    private void watchStream() throws SocketException {
+        socket.setSoTimeout(0);
+        long timeout = options.streamReadTimeout().toNanos();
+        if (timeout > 0) {
+            streamWatch = StreamWatchdog.watch(in, timeout, () -> {
+                streamTimedOut = true;
+                log.debug(
+                        "no message from {} in {} while streaming: closing",
+                        options.address(),
+                        options.streamReadTimeout());
+                fail();
+            });
+        }
+    }
+
+    private void unwatchStream() {
+        ScheduledFuture<?> watch = streamWatch;
+        streamWatch = null;
+        if (watch != null) {
+            watch.cancel(false);
+        }
     }
 
     void parameter() throws PgProtocolException {

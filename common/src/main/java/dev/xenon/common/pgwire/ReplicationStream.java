@@ -51,8 +51,8 @@ public final class ReplicationStream implements AutoCloseable {
      *     flush position (Postgres checks that only after entering copy mode) or WAL it has already
      *     removed ({@code 58P01}); the stream has ended, and after an ERROR (not a FATAL) the
      *     connection is back in command mode
-     * @throws java.net.SocketTimeoutException after {@link ConnectOptions#streamReadTimeout()}; the
-     *     stream stays usable
+     * @throws java.net.SocketTimeoutException when no message came for {@link
+     *     ConnectOptions#streamReadTimeout()}; the connection is closed
      * @throws IOException when the connection breaks or is {@linkplain #close() closed}
      * @throws IllegalStateException when called after the end of the stream
      */
@@ -110,13 +110,16 @@ public final class ReplicationStream implements AutoCloseable {
                     default -> throw connection.unexpected(type, "the replication stream");
                 }
             }
-        } catch (SocketTimeoutException e) {
-            throw e;
         } catch (PgServerException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
             ended = true;
             connection.fail();
+            if (connection.streamTimedOut()) {
+                SocketTimeoutException timeout = connection.streamTimeout();
+                timeout.initCause(e);
+                throw timeout;
+            }
             throw e;
         }
     }
@@ -140,13 +143,15 @@ public final class ReplicationStream implements AutoCloseable {
     /**
      * True when the next {@link #read()} will not wait for the network: a complete message is
      * already buffered, or the socket has unread bytes. A receiver uses it to write several messages
-     * before one fsync. Reader thread only.
+     * before one fsync. Reader thread only. Costs a system call only when the last read from the
+     * socket filled the buffer; otherwise that read took all the socket held a moment ago, and bytes
+     * that arrived since are not counted (as with any such check, a moment later there may be more).
      */
     public boolean hasBufferedData() throws IOException {
         if (pendingEnd != null || in.hasCompleteMessage()) {
             return true;
         }
-        return !ended && in.socketAvailable() > 0;
+        return !ended && in.socketMayHaveMore();
     }
 
     /**
@@ -203,7 +208,7 @@ public final class ReplicationStream implements AutoCloseable {
 
     /**
      * The server sent CopyDone and got ours: read the optional next-timeline result set,
-     * CommandComplete(s) and ReadyForQuery. Resumable after a read timeout.
+     * CommandComplete(s) and ReadyForQuery.
      */
     private WalMessage.EndOfStream finishAfterCopyDone() throws IOException {
         PgReplicationConnection.TimelineSwitch next = draining;

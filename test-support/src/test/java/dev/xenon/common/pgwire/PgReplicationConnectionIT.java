@@ -192,33 +192,50 @@ class PgReplicationConnectionIT {
     }
 
     @Test
-    void aStreamReadTimeoutLeavesTheStreamUsable() throws Exception {
+    void aStreamThatHearsNothingForTheStreamTimeoutIsClosedWithATimeout() throws Exception {
         PostgresServer pg = PG.server();
         try (PgReplicationConnection c =
-                PgReplicationConnection.connect(options(pg).withStreamReadTimeout(Duration.ofMillis(200)))) {
+                PgReplicationConnection.connect(options(pg).withStreamReadTimeout(Duration.ofMillis(300)))) {
             IdentifySystem system = c.identifySystem();
             ReplicationStream stream = c.startPhysical(null, system.xlogPos(), system.timeline());
-            await().atMost(Duration.ofSeconds(20)).until(() -> {
-                try {
-                    stream.read();
-                    return false;
-                } catch (SocketTimeoutException e) {
-                    return true;
-                }
-            });
-            execute(pg, "CREATE TABLE IF NOT EXISTS timeout_test (id int)", "INSERT INTO timeout_test VALUES (1)");
-            Lsn target = PgTesting.flushLsn(pg);
+            long started = System.nanoTime();
+            // An idle server sends a keepalive only every wal_sender_timeout / 2 (30 s).
+            assertThatThrownBy(() -> {
+                        while (true) {
+                            stream.read();
+                        }
+                    })
+                    .isInstanceOf(SocketTimeoutException.class)
+                    .hasMessageContaining("300 ms");
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+            assertThat(c.isOpen()).isFalse();
+            assertThat(stream.isEnded()).isTrue();
+        }
+    }
+
+    @Test
+    void aStreamWithTrafficWithinTheStreamTimeoutIsNotCut() throws Exception {
+        PostgresServer pg = PG.server();
+        execute(pg, "CREATE TABLE IF NOT EXISTS timeout_test (id int)");
+        try (PgReplicationConnection c =
+                PgReplicationConnection.connect(options(pg).withStreamReadTimeout(Duration.ofMillis(800)))) {
+            IdentifySystem system = c.identifySystem();
+            ReplicationStream stream = c.startPhysical(null, system.xlogPos(), system.timeline());
             Lsn received = system.xlogPos();
-            while (received.isBefore(target)) {
-                try {
+            long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+            // A commit every 100 ms, read as it comes: 3 s of stream, far longer than the timeout.
+            while (System.nanoTime() < until) {
+                execute(pg, "INSERT INTO timeout_test VALUES (1)");
+                Lsn target = PgTesting.flushLsn(pg);
+                while (received.isBefore(target)) {
                     if (stream.read() instanceof WalMessage.XLogData x) {
                         received = x.end();
                     }
-                } catch (SocketTimeoutException e) {
-                    // idle between messages; keep reading
                 }
+                Thread.sleep(100);
             }
-            assertThat(received).isGreaterThanOrEqualTo(target);
+            assertThat(c.isOpen()).isTrue();
+            assertThat(stream.sendStatus(received, received, received, false)).isTrue();
         }
     }
 }

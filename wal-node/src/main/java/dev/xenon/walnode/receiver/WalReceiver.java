@@ -86,6 +86,7 @@ public final class WalReceiver {
     private final Duration reconnectMin;
     private final Duration reconnectMax;
     private final FlushMode flushMode;
+    private final Duration streamTimeout;
     private volatile boolean stopped;
     private volatile boolean connected;
     private volatile String lastError;
@@ -101,7 +102,8 @@ public final class WalReceiver {
             Sink sink,
             Duration reconnectMin,
             Duration reconnectMax,
-            FlushMode flushMode) {
+            FlushMode flushMode,
+            Duration streamTimeout) {
         this.nodeName = nodeName;
         this.slotName = slotName;
         this.term = term;
@@ -110,6 +112,7 @@ public final class WalReceiver {
         this.reconnectMin = reconnectMin;
         this.reconnectMax = reconnectMax;
         this.flushMode = flushMode;
+        this.streamTimeout = streamTimeout;
     }
 
     public synchronized void start() {
@@ -170,8 +173,7 @@ public final class WalReceiver {
                         nodeName,
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(30),
-                        // Walsenders send a keep-alive every wal_sender_timeout / 2 (default 30 s).
-                        Duration.ofSeconds(90)));
+                        streamTimeout));
                 connection = conn;
                 if (stopped) {
                     break;

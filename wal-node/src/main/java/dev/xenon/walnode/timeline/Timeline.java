@@ -352,7 +352,8 @@ public final class Timeline implements WalReceiver.Sink {
                 this,
                 props.reconnectMin(),
                 props.reconnectMax(),
-                props.flushMode());
+                props.flushMode(),
+                props.streamTimeout());
         receiver = r;
         r.start();
     }
