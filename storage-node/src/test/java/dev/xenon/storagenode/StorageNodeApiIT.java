@@ -128,6 +128,14 @@ class StorageNodeApiIT {
                 "{\"new_timeline_id\":\"" + TimelineId.generate() + "\",\"pg_version\":9}",
                 400,
                 "pg_version");
+        // A start LSN without the timeline it is on: the ancestor is what is missing (found by StorageNodeFuzzIT).
+        assertStatus(
+                "POST",
+                "/v1/tenant/" + cluster.tenant + "/timeline",
+                "{\"new_timeline_id\":\"" + TimelineId.generate() + "\",\"ancestor_timeline_id\":null,"
+                        + "\"ancestor_start_lsn\":\"0/1000028\"}",
+                400,
+                "ancestor_timeline_id");
         assertStatus(
                 "GET",
                 "/v1/tenant/" + cluster.tenant + "/timeline/" + main + "/basebackup?lsn=1/2/3",

@@ -459,7 +459,10 @@ public final class ProcessPlatform implements AutoCloseable {
         return out.toString();
     }
 
-    /** Stops the proxy, console-app and its computes, the nodes, the metadata database; logs stay. */
+    /**
+     * Stops the proxy, console-app and its computes, the nodes, the metadata database, and deletes
+     * their data; logs stay ({@link #logFiles()}).
+     */
     @Override
     public void close() {
         proxy.kill();
@@ -471,6 +474,7 @@ public final class ProcessPlatform implements AutoCloseable {
         s3.kill();
         storageLinks.forEach(FaultyLink::close);
         metadata.close();
+        TestDirectories.deleteAllButLogs(baseDir);
     }
 
     private void stopOrphanComputes() {

@@ -2,8 +2,10 @@ package dev.xenon.testsupport;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -75,6 +77,53 @@ public final class TestDirectories {
                     + parent + " (XENON_KEEP_TEST_DIRS=1 keeps them)");
         }
         return deleted;
+    }
+
+    /**
+     * Deletes everything under {@code dir} but {@code *.log} files (and the folders holding them):
+     * what a finished cluster of nodes leaves for a reader, without its gigabytes of WAL and layers.
+     * {@code XENON_KEEP_TEST_DIRS=1} keeps everything.
+     */
+    public static void deleteAllButLogs(Path dir) {
+        if (dir == null || !Files.exists(dir) || System.getenv("XENON_KEEP_TEST_DIRS") != null) {
+            return;
+        }
+        try {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    String name = file.getFileName().toString();
+                    if (!name.endsWith(".log") && !name.equals(MARKER)) {
+                        Files.deleteIfExists(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException exc) throws IOException {
+                    if (exc instanceof NoSuchFileException) {
+                        return FileVisitResult.CONTINUE; // a process just stopped removed it
+                    }
+                    throw exc;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
+                    if (!d.equals(dir)) {
+                        try (var left = Files.list(d)) {
+                            if (left.findAny().isEmpty()) {
+                                Files.delete(d);
+                            }
+                        } catch (NoSuchFileException | DirectoryNotEmptyException e) {
+                            // gone already, or a stopping process wrote into it: leave it to the pruning
+                        }
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean " + dir, e);
+        }
     }
 
     public static void deleteRecursively(Path dir) {

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,32 @@ class TestDirectoriesTest {
         assertThat(recent).exists();
         assertThat(notATest).exists();
         assertThat(otherName).exists();
+    }
+
+    @Test
+    void aFinishedClusterKeepsItsLogsAndLosesItsData(@TempDir Path parent) throws Exception {
+        Assumptions.assumeTrue(System.getenv("XENON_KEEP_TEST_DIRS") == null, "XENON_KEEP_TEST_DIRS keeps everything");
+        Path dir = testDirectory(parent, "xenon-nodes-1", Instant.now());
+        Path walLog = Files.writeString(dir.resolve("wal-0.log"), "started");
+        Path segment =
+                Files.createDirectories(dir.resolve("wal-0/timelines/t1")).resolve("000000010000000000000001.partial");
+        Files.write(segment, new byte[8192]);
+        Path pgLog = Files.createDirectories(dir.resolve("console/computes/ep-1/pgdata/log"))
+                .resolve("postgresql.log");
+        Files.writeString(pgLog, "LOG:  ready");
+        Path heap = Files.createDirectories(dir.resolve("console/computes/ep-1/pgdata/base/5"))
+                .resolve("1259");
+        Files.write(heap, new byte[8192]);
+
+        TestDirectories.deleteAllButLogs(dir);
+
+        assertThat(walLog).hasContent("started");
+        assertThat(pgLog).hasContent("LOG:  ready");
+        assertThat(dir.resolve(TestDirectories.MARKER)).exists();
+        assertThat(segment).doesNotExist();
+        assertThat(dir.resolve("wal-0")).doesNotExist();
+        assertThat(heap).doesNotExist();
+        assertThat(dir.resolve("console/computes/ep-1/pgdata/base")).doesNotExist();
     }
 
     private static Path testDirectory(Path parent, String name, Instant made) throws Exception {

@@ -141,7 +141,10 @@ class TimelineController {
             created = creation.branch(tenant, id, ancestor, at, request.pgVersion());
         } else {
             if (request.ancestorStartLsn() != null) {
-                throw new BadRequestException("ancestor_start_lsn", "ancestor_start_lsn needs ancestor_timeline_id");
+                // The start LSN is a point on the ancestor: the missing ancestor is what to name.
+                throw new BadRequestException(
+                        "ancestor_timeline_id",
+                        "ancestor_timeline_id is required with ancestor_start_lsn (the timeline to branch from)");
             }
             created = creation.bootstrap(tenant, id, request.pgVersion());
         }
