@@ -19,11 +19,11 @@ import java.util.stream.Stream;
  * Temporary directories for tests, traversable by other users ({@code 0755}) so that a Postgres
  * run as another OS user (when tests run as root) can reach directories created inside them.
  *
- * <p>A test's directory stays after it ends, logs and data, for whoever looks into a failure. So
- * that they do not pile up run after run (a WAL node preallocates 16 MiB segments: a run of the
- * suite leaves gigabytes), the first directory a JVM creates first deletes the test directories
- * older than {@link #KEEP} — only those this class made, told by the {@value #MARKER} file inside.
- * {@code XENON_KEEP_TEST_DIRS=1} keeps everything.
+ * <p>A test's directory stays after it ends, for whoever looks into a failure: clusters of nodes
+ * keep only their logs ({@link #deleteAllButLogs}), other tests what they left. So that they do
+ * not pile up run after run (a WAL node preallocates 16 MiB segments), the first directory a JVM
+ * creates first deletes the test directories older than {@link #KEEP} — only those this class
+ * made, told by the {@value #MARKER} file inside. {@code XENON_KEEP_TEST_DIRS=1} keeps everything.
  */
 public final class TestDirectories {
 
@@ -37,7 +37,7 @@ public final class TestDirectories {
     private TestDirectories() {}
 
     public static Path create(String prefix) {
-        if (PRUNED.compareAndSet(false, true) && System.getenv("XENON_KEEP_TEST_DIRS") == null) {
+        if (PRUNED.compareAndSet(false, true) && !keepEverything()) {
             pruneOlderThan(
                     Path.of(System.getProperty("java.io.tmpdir")), Instant.now().minus(KEEP));
         }
@@ -85,7 +85,7 @@ public final class TestDirectories {
      * {@code XENON_KEEP_TEST_DIRS=1} keeps everything.
      */
     public static void deleteAllButLogs(Path dir) {
-        if (dir == null || !Files.exists(dir) || System.getenv("XENON_KEEP_TEST_DIRS") != null) {
+        if (dir == null || !Files.exists(dir) || keepEverything()) {
             return;
         }
         try {
@@ -124,6 +124,11 @@ public final class TestDirectories {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot clean " + dir, e);
         }
+    }
+
+    /** {@code XENON_KEEP_TEST_DIRS} set: nothing is pruned or cleaned. */
+    private static boolean keepEverything() {
+        return System.getenv("XENON_KEEP_TEST_DIRS") != null;
     }
 
     public static void deleteRecursively(Path dir) {
