@@ -597,7 +597,6 @@ class FaultScenariosIT {
      * pgjdbc to a {@code postgresql://role:password@host:port/db?options=…} URI, with timeouts: a
      * commit blocked longer than the socket timeout counts as in doubt, never as acknowledged.
      */
-    /** A commit blocked longer than the socket timeout counts as in doubt, never as acknowledged. */
     static Connection connect(String uri) throws SQLException {
         return PlatformApi.connect(uri, 30, 120);
     }

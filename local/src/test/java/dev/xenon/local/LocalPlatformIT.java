@@ -245,7 +245,6 @@ class LocalPlatformIT {
         return PlatformApi.call(ready.apiUrl(), API_KEY, method, path, body, expectedStatus);
     }
 
-    /** pgjdbc to a {@code postgresql://role:password@host:port/db} URI. */
     /** pgjdbc to a {@code postgresql://role:password@host:port/db} URI with pgjdbc's default timeouts. */
     static Connection connect(String uri) throws SQLException {
         return PlatformApi.connect(uri, 10, 0);
