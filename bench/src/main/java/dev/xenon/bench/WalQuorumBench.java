@@ -65,17 +65,25 @@ public final class WalQuorumBench {
         }
     }
 
-    /** What a configuration is: its compute, and the receivers that are stopped while others run. */
-    interface Setup extends AutoCloseable {
-        String name();
+    /**
+     * A configuration: its compute, the process IDs of its receivers (none for the baseline), which
+     * are stopped while other configurations run, and how to tear it all down.
+     */
+    record Setup(String name, PostgresServer compute, List<Long> receivers, Runnable teardown)
+            implements AutoCloseable {
 
-        PostgresServer compute();
+        void pause() {
+            receivers.forEach(pid -> Signals.send(pid, "STOP"));
+        }
 
-        /** Process IDs of the receivers (none for the baseline). */
-        List<Long> receivers();
+        void resume() {
+            receivers.forEach(pid -> Signals.send(pid, "CONT"));
+        }
 
         @Override
-        void close();
+        public void close() {
+            teardown.run();
+        }
     }
 
     private final int seconds;
@@ -103,13 +111,13 @@ public final class WalQuorumBench {
             for (String mode : flushModes.split(",")) {
                 setups.add(bench.walNodes(mode.strip()));
             }
-            setups.forEach(WalQuorumBench::pause);
+            setups.forEach(Setup::pause);
             for (Setup setup : setups) {
-                resume(setup);
+                setup.resume();
                 progress("%s: warm-up, pgbench -T %d", setup.name(), WARM_UP_SECONDS);
                 run(bench.pgbenchCommand(setup.compute(), bench.tpcbOptions(WARM_UP_SECONDS)), setup.compute());
                 checkpoint(setup.compute());
-                pause(setup);
+                setup.pause();
             }
             List<List<Slice>> results = new ArrayList<>();
             setups.forEach(s -> results.add(new ArrayList<>()));
@@ -118,7 +126,7 @@ public final class WalQuorumBench {
                     // A B C, C B A, …: each configuration as often early as late in a pass.
                     int i = slice % 2 == 1 ? k : setups.size() - 1 - k;
                     Setup setup = setups.get(i);
-                    resume(setup);
+                    setup.resume();
                     Slice r = bench.measure(setup);
                     results.get(i).add(r);
                     progress(
@@ -130,7 +138,7 @@ public final class WalQuorumBench {
                             percentile(sorted(r.latenciesMicros()), 0.50) / 1000.0,
                             r.receiverCpuMillis());
                     checkpoint(setup.compute());
-                    pause(setup);
+                    setup.pause();
                 }
             }
             List<Long> rss = setups.stream().map(s -> rssKib(s.receivers())).toList();
@@ -142,7 +150,7 @@ public final class WalQuorumBench {
             progress("written to %s", file);
         } finally {
             for (Setup s : setups) {
-                resume(s);
+                s.resume();
                 s.close();
             }
         }
@@ -151,7 +159,7 @@ public final class WalQuorumBench {
 
     Setup baseline() throws Exception {
         PostgresServer pg = compute("");
-        return setup("no synchronous standby", pg, List.of(), pg::close);
+        return new Setup("no synchronous standby", pg, List.of(), pg::close);
     }
 
     Setup pgReceivewal() throws Exception {
@@ -198,7 +206,7 @@ public final class WalQuorumBench {
                 receivers.add(receiver.start());
             }
             awaitStreaming(pg, 3);
-            return setup(
+            return new Setup(
                     "3 × pg_receivewal --synchronous",
                     pg,
                     receivers.stream().map(Process::pid).toList(),
@@ -243,7 +251,7 @@ public final class WalQuorumBench {
             election.follow(
                     timeline, result, new ComputeConnection(pg.host(), pg.port(), pg.superuser(), pg.password()));
             awaitStreaming(pg, 3);
-            return setup(
+            return new Setup(
                     "3 × Xenon WAL node (flush-mode " + flushMode + ")",
                     pg,
                     nodes.stream().map(n -> n.jvm().pid()).toList(),
@@ -252,38 +260,6 @@ public final class WalQuorumBench {
             close.run();
             throw e;
         }
-    }
-
-    private static Setup setup(String name, PostgresServer pg, List<Long> receivers, Runnable close) {
-        return new Setup() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public PostgresServer compute() {
-                return pg;
-            }
-
-            @Override
-            public List<Long> receivers() {
-                return receivers;
-            }
-
-            @Override
-            public void close() {
-                close.run();
-            }
-        };
-    }
-
-    private static void pause(Setup setup) {
-        setup.receivers().forEach(pid -> Signals.send(pid, "STOP"));
-    }
-
-    private static void resume(Setup setup) {
-        setup.receivers().forEach(pid -> Signals.send(pid, "CONT"));
     }
 
     private static void checkpoint(PostgresServer pg) throws Exception {
