@@ -26,12 +26,16 @@ import java.util.stream.Stream;
  * zero-fills, so a reader finds the end of WAL where records stop. A completed segment is
  * byte-identical to the one in the compute's {@code pg_wal}.
  *
- * <p><b>Durability.</b> {@link #append} only writes into the page cache; {@link #force} makes
- * every byte appended before it started durable and returns that position. Only positions
- * returned by {@code force} may be acknowledged to the compute.
+ * <p><b>Durability.</b> {@link #append} only copies into memory: contiguous appends collect in one
+ * staging buffer and reach the page cache in one write, at the next {@link #force}, {@link #read},
+ * segment end or when the buffer is full (the walsender sends about two messages per commit batch;
+ * one {@code pwrite} per batch instead of one per message). {@link #force} makes every byte
+ * appended before it started durable and returns that position. Only positions returned by {@code
+ * force} may be acknowledged to the compute.
  *
  * <p><b>Thread-safety.</b> One writer thread calls {@link #append} / {@link #truncate}; one
- * flusher thread calls {@link #force} concurrently with it; any thread may {@link #read}.
+ * flusher thread calls {@link #force} concurrently with it; any thread may {@link #read}. The
+ * staging buffer is guarded by the store's lock.
  * {@link #removeBefore} and {@link #truncate} must not run concurrently with appends.
  */
 public final class SegmentStore implements AutoCloseable {
@@ -45,6 +49,9 @@ public final class SegmentStore implements AutoCloseable {
      */
     private static final int ZERO_CHUNK = 8192;
 
+    /** Appended bytes held back for one write; a larger append is written straight through. */
+    private static final int STAGING_CAPACITY = 256 * 1024;
+
     private final Path dir;
     private final int segmentSize;
     private final Object lock = new Object();
@@ -54,6 +61,11 @@ public final class SegmentStore implements AutoCloseable {
     private WalSegmentName currentName;
     private volatile long writtenEnd;
     private volatile long flushedEnd;
+    /** Appended bytes not yet written to {@link #stagedChannel} at {@link #stagedOffset}; under lock. */
+    private ByteBuffer staged;
+
+    private FileChannel stagedChannel;
+    private long stagedOffset;
 
     /**
      * Opens the directory (creating it) with the given written end: bytes at or after it are
@@ -109,11 +121,7 @@ public final class SegmentStore implements AutoCloseable {
             FileChannel channel = channelFor(segNo);
             int offset = (int) Long.remainderUnsigned(position, segmentSize);
             int chunk = Math.min(data.remaining(), segmentSize - offset);
-            ByteBuffer slice = data.slice(data.position(), chunk);
-            long filePos = offset;
-            while (slice.hasRemaining()) {
-                filePos += channel.write(slice, filePos);
-            }
+            stage(channel, offset, data.slice(data.position(), chunk));
             data.position(data.position() + chunk);
             position += chunk;
             if (Long.compareUnsigned(position, writtenEnd) > 0) {
@@ -130,12 +138,13 @@ public final class SegmentStore implements AutoCloseable {
         FileChannel channel;
         long end;
         synchronized (lock) {
+            end = writtenEnd;
+            writeStaged();
             for (FileChannel old : retired) {
                 old.close();
             }
             retired.clear();
             channel = current;
-            end = writtenEnd;
         }
         if (channel != null) {
             channel.force(false);
@@ -151,6 +160,7 @@ public final class SegmentStore implements AutoCloseable {
      */
     public void truncate(Lsn end) throws IOException {
         synchronized (lock) {
+            writeStaged();
             closeCurrent();
             long segNo = end.segmentNumber(segmentSize);
             for (var entry : listSegments().entrySet()) {
@@ -208,6 +218,9 @@ public final class SegmentStore implements AutoCloseable {
      * written end: callers bound their reads.
      */
     public int read(Lsn position, byte[] dst, int off, int len) throws IOException {
+        synchronized (lock) {
+            writeStaged();
+        }
         long segNo = position.segmentNumber(segmentSize);
         int offset = position.segmentOffset(segmentSize);
         int n = Math.min(len, segmentSize - offset);
@@ -267,6 +280,7 @@ public final class SegmentStore implements AutoCloseable {
                 return current;
             }
             if (current != null) {
+                writeStaged();
                 retired.add(current);
                 current = null;
             }
@@ -301,6 +315,7 @@ public final class SegmentStore implements AutoCloseable {
             if (current == null) {
                 return;
             }
+            writeStaged();
             current.force(false);
             Path partial = dir.resolve(currentName.partialName());
             Files.move(partial, dir.resolve(currentName.toString()), StandardCopyOption.ATOMIC_MOVE);
@@ -321,6 +336,56 @@ public final class SegmentStore implements AutoCloseable {
             old.close();
         }
         retired.clear();
+    }
+
+    /** Queues {@code data} for {@code channel} at {@code offset}, after whatever is already queued. */
+    private void stage(FileChannel channel, long offset, ByteBuffer data) throws IOException {
+        synchronized (lock) {
+            if (staged == null) {
+                staged = ByteBuffer.allocateDirect(STAGING_CAPACITY);
+            }
+            boolean contiguous = stagedChannel == channel && stagedOffset + staged.position() == offset;
+            if (staged.position() > 0 && (!contiguous || data.remaining() > staged.remaining())) {
+                writeStaged();
+            }
+            if (data.remaining() > staged.capacity()) {
+                writeFully(channel, data, offset);
+                return;
+            }
+            if (staged.position() == 0) {
+                stagedChannel = channel;
+                stagedOffset = offset;
+            }
+            staged.put(data);
+        }
+    }
+
+    /**
+     * Writes the staged bytes to their file (page cache; not durable by itself). Under lock. On a
+     * failed write they stay staged, so no later {@link #force} can report them durable without
+     * having written them: the next attempt writes them again at the same offset.
+     */
+    private void writeStaged() throws IOException {
+        if (staged == null || staged.position() == 0) {
+            return;
+        }
+        int end = staged.position();
+        staged.flip();
+        try {
+            writeFully(stagedChannel, staged, stagedOffset);
+        } catch (IOException | RuntimeException e) {
+            staged.limit(staged.capacity()).position(end);
+            throw e;
+        }
+        staged.clear();
+        stagedChannel = null;
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer data, long position) throws IOException {
+        long filePos = position;
+        while (data.hasRemaining()) {
+            filePos += channel.write(data, filePos);
+        }
     }
 
     private static void zeroFill(FileChannel ch, long from, long to) throws IOException {
@@ -344,6 +409,7 @@ public final class SegmentStore implements AutoCloseable {
     @Override
     public void close() throws IOException {
         synchronized (lock) {
+            writeStaged();
             closeCurrent();
         }
     }
