@@ -95,6 +95,59 @@ class SegmentStoreTest {
     }
 
     @Test
+    void theNextSegmentIsPreparedInTheBackgroundFromHalfwayAndTakenOverWhenWalReachesIt() throws Exception {
+        Lsn start = Lsn.of(SEG);
+        Path next = dir.resolve("000000010000000000000002.next");
+        byte[] wal = new byte[SEG + 100];
+        new Random(3).nextBytes(wal);
+        try (SegmentStore store = new SegmentStore(dir, 1, SEG, start)) {
+            store.append(start, ByteBuffer.wrap(wal, 0, SEG / 2 - 1));
+            assertThat(next).doesNotExist();
+            store.append(start.plus(SEG / 2 - 1), ByteBuffer.wrap(wal, SEG / 2 - 1, 1));
+            awaitSize(next, SEG);
+            assertThat(store.listSegments().keySet()).containsExactly(1L);
+            Object inode = Files.getAttribute(next, "unix:ino");
+
+            store.append(start.plus(SEG / 2), ByteBuffer.wrap(wal, SEG / 2, wal.length - SEG / 2));
+            Path partial = dir.resolve("000000010000000000000002.partial");
+            assertThat(next).doesNotExist();
+            assertThat(Files.getAttribute(partial, "unix:ino")).isEqualTo(inode);
+            assertThat(store.force()).isEqualTo(start.plus(wal.length));
+            assertThat(readAll(store, start, wal.length)).isEqualTo(wal);
+            assertThat(Arrays.copyOfRange(Files.readAllBytes(partial), 100, SEG))
+                    .containsOnly((byte) 0);
+
+            // Halfway through segment 2: segment 3 is prepared; closing the store removes it.
+            store.append(start.plus(wal.length), ByteBuffer.wrap(new byte[SEG / 2]));
+            awaitSize(dir.resolve("000000010000000000000003.next"), SEG);
+        }
+        assertThat(dir.resolve("000000010000000000000003.next")).doesNotExist();
+    }
+
+    @Test
+    void aPreparedSegmentLeftByACrashIsDeletedAtOpenAndOneInProgressByTruncate() throws Exception {
+        Files.write(dir.resolve("000000010000000000000007.next"), new byte[10]);
+        Lsn start = Lsn.of(SEG);
+        try (SegmentStore store = new SegmentStore(dir, 1, SEG, start)) {
+            assertThat(dir.resolve("000000010000000000000007.next")).doesNotExist();
+            store.append(start, ByteBuffer.wrap(new byte[SEG / 2 + 10]));
+            awaitSize(dir.resolve("000000010000000000000002.next"), SEG);
+            store.truncate(start.plus(100));
+            assertThat(dir.resolve("000000010000000000000002.next")).doesNotExist();
+        }
+    }
+
+    private static void awaitSize(Path file, long size) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!(Files.exists(file) && Files.size(file) == size)) {
+            assertThat(System.nanoTime())
+                    .as("%s reaches %d bytes within 10 s", file, size)
+                    .isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    @Test
     void truncateZeroFillsDeletesLaterSegmentsAndReopensTheSegmentAsPartial() throws Exception {
         Lsn start = Lsn.of(SEG);
         byte[] ones = new byte[2 * SEG + 500];
