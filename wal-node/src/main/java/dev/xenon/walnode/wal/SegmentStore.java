@@ -32,16 +32,12 @@ import java.util.stream.Stream;
  * zero-fills, so a reader finds the end of WAL where records stop. A completed segment is
  * byte-identical to the one in the compute's {@code pg_wal}.
  *
- * <p><b>Durability.</b> {@link #append} only copies into memory: contiguous appends collect in one
- * staging buffer and reach the page cache in one write, at the next {@link #force}, {@link #read},
- * segment end or when the buffer is full (the walsender sends about two messages per commit batch;
- * one {@code pwrite} per batch instead of one per message). {@link #force} makes every byte
- * appended before it started durable and returns that position. Only positions returned by {@code
- * force} may be acknowledged to the compute.
+ * <p><b>Durability.</b> {@link #append} only writes into the page cache; {@link #force} makes
+ * every byte appended before it started durable and returns that position. Only positions
+ * returned by {@code force} may be acknowledged to the compute.
  *
  * <p><b>Thread-safety.</b> One writer thread calls {@link #append} / {@link #truncate}; one
- * flusher thread calls {@link #force} concurrently with it; any thread may {@link #read}. The
- * staging buffer is guarded by the store's lock.
+ * flusher thread calls {@link #force} concurrently with it; any thread may {@link #read}.
  * {@link #removeBefore} and {@link #truncate} must not run concurrently with appends.
  */
 public final class SegmentStore implements AutoCloseable {
@@ -55,9 +51,6 @@ public final class SegmentStore implements AutoCloseable {
      */
     private static final int ZERO_CHUNK = 8192;
 
-    /** Appended bytes held back for one write; a larger append is written straight through. */
-    private static final int STAGING_CAPACITY = 256 * 1024;
-
     private final Path dir;
     private final int segmentSize;
     private final Object lock = new Object();
@@ -67,11 +60,6 @@ public final class SegmentStore implements AutoCloseable {
     private WalSegmentName currentName;
     private volatile long writtenEnd;
     private volatile long flushedEnd;
-    /** Appended bytes not yet written to {@link #stagedChannel} at {@link #stagedOffset}; under lock. */
-    private ByteBuffer staged;
-
-    private FileChannel stagedChannel;
-    private long stagedOffset;
     /** The next segment's file being prepared in the background, or null; under lock. */
     private Prepared prepared;
     /** The segment {@link #prepareNext} last looked at, so it looks once per segment; under lock. */
@@ -154,7 +142,11 @@ public final class SegmentStore implements AutoCloseable {
             FileChannel channel = channelFor(segNo);
             int offset = (int) Long.remainderUnsigned(position, segmentSize);
             int chunk = Math.min(data.remaining(), segmentSize - offset);
-            stage(channel, offset, data.slice(data.position(), chunk));
+            ByteBuffer slice = data.slice(data.position(), chunk);
+            long filePos = offset;
+            while (slice.hasRemaining()) {
+                filePos += channel.write(slice, filePos);
+            }
             data.position(data.position() + chunk);
             position += chunk;
             if (Long.compareUnsigned(position, writtenEnd) > 0) {
@@ -173,13 +165,12 @@ public final class SegmentStore implements AutoCloseable {
         FileChannel channel;
         long end;
         synchronized (lock) {
-            end = writtenEnd;
-            writeStaged();
             for (FileChannel old : retired) {
                 old.close();
             }
             retired.clear();
             channel = current;
+            end = writtenEnd;
         }
         if (channel != null) {
             channel.force(false);
@@ -195,7 +186,6 @@ public final class SegmentStore implements AutoCloseable {
      */
     public void truncate(Lsn end) throws IOException {
         synchronized (lock) {
-            writeStaged();
             discardPrepared();
             closeCurrent();
             long segNo = end.segmentNumber(segmentSize);
@@ -254,9 +244,6 @@ public final class SegmentStore implements AutoCloseable {
      * written end: callers bound their reads.
      */
     public int read(Lsn position, byte[] dst, int off, int len) throws IOException {
-        synchronized (lock) {
-            writeStaged();
-        }
         long segNo = position.segmentNumber(segmentSize);
         int offset = position.segmentOffset(segmentSize);
         int n = Math.min(len, segmentSize - offset);
@@ -316,7 +303,6 @@ public final class SegmentStore implements AutoCloseable {
                 return current;
             }
             if (current != null) {
-                writeStaged();
                 retired.add(current);
                 current = null;
             }
@@ -348,7 +334,6 @@ public final class SegmentStore implements AutoCloseable {
             if (current == null) {
                 return;
             }
-            writeStaged();
             current.force(false);
             Path partial = dir.resolve(currentName.partialName());
             Files.move(partial, dir.resolve(currentName.toString()), StandardCopyOption.ATOMIC_MOVE);
@@ -369,56 +354,6 @@ public final class SegmentStore implements AutoCloseable {
             old.close();
         }
         retired.clear();
-    }
-
-    /** Queues {@code data} for {@code channel} at {@code offset}, after whatever is already queued. */
-    private void stage(FileChannel channel, long offset, ByteBuffer data) throws IOException {
-        synchronized (lock) {
-            if (staged == null) {
-                staged = ByteBuffer.allocateDirect(STAGING_CAPACITY);
-            }
-            boolean contiguous = stagedChannel == channel && stagedOffset + staged.position() == offset;
-            if (staged.position() > 0 && (!contiguous || data.remaining() > staged.remaining())) {
-                writeStaged();
-            }
-            if (data.remaining() > staged.capacity()) {
-                writeFully(channel, data, offset);
-                return;
-            }
-            if (staged.position() == 0) {
-                stagedChannel = channel;
-                stagedOffset = offset;
-            }
-            staged.put(data);
-        }
-    }
-
-    /**
-     * Writes the staged bytes to their file (page cache; not durable by itself). Under lock. On a
-     * failed write they stay staged, so no later {@link #force} can report them durable without
-     * having written them: the next attempt writes them again at the same offset.
-     */
-    private void writeStaged() throws IOException {
-        if (staged == null || staged.position() == 0) {
-            return;
-        }
-        int end = staged.position();
-        staged.flip();
-        try {
-            writeFully(stagedChannel, staged, stagedOffset);
-        } catch (IOException | RuntimeException e) {
-            staged.limit(staged.capacity()).position(end);
-            throw e;
-        }
-        staged.clear();
-        stagedChannel = null;
-    }
-
-    private static void writeFully(FileChannel channel, ByteBuffer data, long position) throws IOException {
-        long filePos = position;
-        while (data.hasRemaining()) {
-            filePos += channel.write(data, filePos);
-        }
     }
 
     /**
@@ -505,7 +440,6 @@ public final class SegmentStore implements AutoCloseable {
     @Override
     public void close() throws IOException {
         synchronized (lock) {
-            writeStaged();
             discardPrepared();
             closeCurrent();
         }

@@ -67,34 +67,6 @@ class SegmentStoreTest {
     }
 
     @Test
-    void contiguousAppendsReachTheFileInOneWriteAtForceAndALargeOneGoesStraightThrough() throws Exception {
-        int seg = 1024 * 1024;
-        Lsn start = Lsn.of(seg + 10);
-        byte[] small = new byte[3000];
-        new Random(1).nextBytes(small);
-        byte[] large = new byte[300 * 1024];
-        new Random(2).nextBytes(large);
-        Path file = dir.resolve("000000010000000000000001.partial");
-        try (SegmentStore store = new SegmentStore(dir, 1, seg, start)) {
-            store.append(start, ByteBuffer.wrap(small, 0, 1000));
-            store.append(start.plus(1000), ByteBuffer.wrap(small, 1000, 2000));
-            // Held in memory: the file (read around the store) still has only the zero fill.
-            assertThat(Arrays.copyOfRange(Files.readAllBytes(file), 10, 3010)).containsOnly((byte) 0);
-            assertThat(store.force()).isEqualTo(start.plus(3000));
-            assertThat(Arrays.copyOfRange(Files.readAllBytes(file), 10, 3010)).isEqualTo(small);
-
-            // Larger than the staging buffer: written at once, after what was staged before it.
-            store.append(start.plus(3000), ByteBuffer.wrap(small, 0, 5));
-            store.append(start.plus(3005), ByteBuffer.wrap(large));
-            byte[] onDisk = Files.readAllBytes(file);
-            assertThat(Arrays.copyOfRange(onDisk, 3010, 3015)).isEqualTo(Arrays.copyOf(small, 5));
-            assertThat(Arrays.copyOfRange(onDisk, 3015, 3015 + large.length)).isEqualTo(large);
-            assertThat(store.flushedEnd()).isEqualTo(start.plus(3000));
-            assertThat(store.force()).isEqualTo(start.plus(3005 + large.length));
-        }
-    }
-
-    @Test
     void theNextSegmentIsPreparedInTheBackgroundFromHalfwayAndTakenOverWhenWalReachesIt() throws Exception {
         Lsn start = Lsn.of(SEG);
         Path next = dir.resolve("000000010000000000000002.next");
