@@ -78,7 +78,10 @@ public final class SegmentStore implements AutoCloseable {
         }
     }
 
-    /** Suffix of a segment file prepared ahead of need; never read as WAL. */
+    /**
+     * Suffix of a segment file being prepared (in the background, or inline when none was ready);
+     * never read as WAL.
+     */
     static final String PREPARED_SUFFIX = ".next";
 
     /**
@@ -316,7 +319,7 @@ public final class SegmentStore implements AutoCloseable {
             if (!Files.exists(partial)) {
                 Path ready = takePrepared(name);
                 if (ready == null) {
-                    ready = dir.resolve(name.partialName() + ".tmp");
+                    ready = dir.resolve(name + PREPARED_SUFFIX);
                     createZeroFilled(ready, segmentSize);
                 }
                 Files.move(ready, partial, StandardCopyOption.ATOMIC_MOVE);
